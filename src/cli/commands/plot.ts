@@ -1,0 +1,57 @@
+/**
+ * `pipe plot [--stage S]`: re-render charts and report.html from results/, without training and without
+ * loading tfjs. `pipe run` calls renderAfterRun for the stages it ran or restored.
+ */
+import { join } from 'node:path';
+import { PipeError } from '../errors.js';
+import { loadContext, states as computeStates, type Context, type GlobalOptions } from '../context.js';
+import { didYouMean } from '../../config/load.js';
+import type { Reporter } from '../../runner/reporter.js';
+
+type PlotKind = 'train' | 'tune' | 'evaluate' | 'shell';
+
+function plotStages(ctx: Context) {
+  return ctx.pipeline.stages.map((s) => ({ name: s.name, kind: (['train', 'tune', 'evaluate'].includes(s.kind) ? s.kind : 'shell') as PlotKind }));
+}
+
+export async function renderAll(ctx: Context, only: string[] | undefined, log: (m: string) => void): Promise<{ images: string[]; report: string }> {
+  const { plotStudy } = await import('../../plots/plot-study.js');
+  const { writeReport } = await import('../../plots/report.js');
+  const { plots } = ctx.pipeline;
+  const images = await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), only, width: plots.width, height: plots.height, onSkip: (s, why) => log(`plot: ${s}: ${why}`) });
+  const states = await computeStates(ctx);
+  const all = only ? await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), width: plots.width, height: plots.height, onSkip: () => {}, dryRun: true } as never).catch(() => images) : images;
+  const report = await writeReport({
+    resultsDir: ctx.paths.results,
+    title: `${ctx.pipeline.name}${ctx.pipeline.profile ? ` (profile ${ctx.pipeline.profile})` : ''}`,
+    dag: {
+      nodes: states.map((s) => ({ name: s.name, kind: s.kind, status: s.stale ? 'stale' : 'fresh', fingerprint: s.fingerprint })),
+      edges: ctx.pipeline.stages.flatMap((s) => s.needs.map((n) => [n, s.name] as [string, string])),
+    },
+    images: all,
+  });
+  return { images, report };
+}
+
+export async function renderAfterRun(ctx: Context, stages: string[], reporter: Reporter): Promise<void> {
+  try {
+    const { images, report } = await renderAll(ctx, stages, (m) => reporter.info(m));
+    reporter.info(`plots: ${images.length} chart${images.length === 1 ? '' : 's'} in ${join(ctx.paths.results, 'plots')}; report: ${report}`);
+  } catch (err) {
+    reporter.warn(`rendering plots failed: ${(err as Error).message} (results are complete; retry with \`pipe plot\`)`);
+  }
+}
+
+export async function plotCommand(flags: GlobalOptions & { stage?: string[] }): Promise<number> {
+  const ctx = await loadContext(flags);
+  const only = flags.stage?.flatMap((s) => s.split(',')).filter(Boolean);
+  for (const s of only ?? []) {
+    if (!ctx.pipeline.byName.has(s)) throw new PipeError('usage', `--stage ${s}: no such stage${didYouMean(s, [...ctx.pipeline.byName.keys()])}`);
+  }
+  const t0 = performance.now();
+  const { images, report } = await renderAll(ctx, only, (m) => process.stderr.write(`${m}\n`));
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ images, report, seconds: Number(secs) })}\n`);
+  else process.stdout.write(`${images.map((i) => `  ${i}`).join('\n')}\npipe plot: ${images.length} chart${images.length === 1 ? '' : 's'} and ${report} in ${secs} s\n`);
+  return 0;
+}

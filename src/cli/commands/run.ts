@@ -1,0 +1,121 @@
+/**
+ * `pipe run [--stage S] [--force] [--dry-run] [--keep-going] [--jobs N] [--json]`
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { PipeError } from '../errors.js';
+import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
+import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
+import { acquireRunLock } from '../../runner/run-lock.js';
+import { PlainReporter } from '../plain-reporter.js';
+import { ListrReporter } from '../listr-reporter.js';
+import { didYouMean } from '../../config/load.js';
+import { getStageKind } from '../../../stages/api.js';
+import type { Reporter, StageOutcome } from '../../runner/reporter.js';
+import { renderAfterRun } from './plot.js';
+
+export interface RunFlags extends GlobalOptions {
+  stage?: string[];
+  force?: boolean;
+  dryRun?: boolean;
+  keepGoing?: boolean;
+  jobs?: string;
+  plots?: boolean;
+}
+
+export function parseJobs(v: string | undefined): number {
+  if (v === undefined) return availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new PipeError('usage', `--jobs ${v}: expected a whole number from 1 to 256`);
+  return n;
+}
+
+export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
+  const jobs = parseJobs(flags.jobs);
+  const ctx = await loadContext(flags);
+  const p = ctx.pipeline;
+  const targets = flags.stage?.flatMap((s) => s.split(',')).filter(Boolean);
+  for (const t of targets ?? []) {
+    if (!p.byName.has(t)) {
+      throw new PipeError('usage', `--stage ${t}: no such stage${didYouMean(t, [...p.byName.keys()])}`, { hint: `stages: ${[...p.byName.keys()].join(', ')}` });
+    }
+  }
+  const states = await computeStates(ctx);
+  const plan = makePlan(p, states, targets, !!flags.force);
+  if (flags.dryRun) {
+    printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
+    return 0;
+  }
+  const toRun = plan.filter((e) => e.action === 'run');
+  const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
+  if (!flags.json && toRun.length) reporter.info(`pipe: backend ${ctx.backend}${ctx.backend === 'auto' ? '' : ' (forced)'}, ${jobs} job${jobs > 1 ? 's' : ''}`);
+  let outcomes: StageOutcome[] = [];
+  if (toRun.length) {
+    const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
+    try {
+      // Another run may have finished while we waited: decide again on what it left.
+      const fresh = await loadContext(flags);
+      const again = makePlan(fresh.pipeline, await computeStates(fresh), targets, !!flags.force);
+      outcomes = await runPlan({
+        pipeline: fresh.pipeline,
+        paths: fresh.paths,
+        states: await computeStates(fresh),
+        plan: again,
+        lock: fresh.lock ?? { version: 1, pipeline: fresh.pipeline.name, profile: flags.profile ?? null, stages: {} },
+        stat: fresh.stat,
+        keepGoing: !!flags.keepGoing,
+        jobs,
+        backend: fresh.backend,
+        reporter,
+        signal,
+      });
+      if (flags.plots !== false && !signal.aborted) {
+        const rendered = outcomes.filter((o) => o.status === 'ran' || o.status === 'restored').map((o) => o.name);
+        if (rendered.length) await renderAfterRun(fresh, rendered, reporter);
+      }
+    } finally {
+      await reporter.close();
+      lock.release();
+    }
+  } else {
+    outcomes = plan.map((e) => ({ name: e.name, status: 'fresh', seconds: 0, units: { ran: 0, reused: 0 }, reasons: [] }));
+    if (!flags.json) process.stderr.write(`nothing to do: ${plan.map((e) => e.name).join(', ')} ${plan.length === 1 ? 'is' : 'are'} fresh\n`);
+  }
+  if (flags.json) {
+    process.stdout.write(
+      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}) })) })}\n`,
+    );
+  } else if (toRun.length) {
+    summarise(outcomes);
+  }
+  if (signal.aborted || outcomes.some((o) => o.error === 'interrupted')) {
+    const cut = outcomes.filter((o) => o.status === 'failed').map((o) => o.name);
+    throw new PipeError('interrupted', `interrupted${cut.length ? ` during ${cut.join(', ')}` : ''}; finished units are cached and the next \`pipe run\` resumes from them`);
+  }
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length) {
+    const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
+    throw new PipeError('stage-failed', `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
+      hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
+    });
+  }
+  return 0;
+}
+
+function summarise(outcomes: StageOutcome[]): void {
+  const count = (s: string) => outcomes.filter((o) => o.status === s).length;
+  const parts = ['ran', 'restored', 'fresh', 'failed', 'skipped'].filter((s) => count(s)).map((s) => `${count(s)} ${s}`);
+  process.stderr.write(`pipe: ${parts.join(', ')}\n`);
+}
+
+function printPlan(plan: PlanEntry[], json: boolean | undefined, stages: Map<string, { kind: string; params: Record<string, unknown> }>, freshResultsOf: (s: string) => string | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ plan: plan.map((e) => ({ name: e.name, action: e.action, reasons: e.reasons })) })}\n`);
+    return;
+  }
+  for (const e of plan) {
+    const st = stages.get(e.name)!;
+    const sel = getStageKind(st.kind)?.describeSelection?.(st.params, freshResultsOf);
+    process.stdout.write(`${e.action === 'run' ? 'would run' : 'fresh    '}  ${e.name}${e.action === 'run' ? `: ${e.reasons.join('; ')}` : ''}${sel ? `\n           ${sel}` : ''}\n`);
+  }
+}

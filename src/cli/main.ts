@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The `pipe` command line. One top-level catch: a PipeError prints its message (with location and hint)
+ * and exits with its reason's code; anything else is an internal error, printed in full.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { PipeError, exitCodeFor, formatError } from './errors.js';
+import type { GlobalOptions } from './context.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'pipeline file', 'pipeline.yaml')
+    .option('-p, --profile <name>', 'apply a profile from pipeline.yaml (e.g. ci, full)')
+    .option('-s, --set <key=value>', 'override a config value (repeatable), e.g. --set train.epochs=3', collect)
+    .option('--json', 'machine-readable output on stdout');
+}
+
+export function buildProgram(signal: AbortSignal): Command {
+  const program = new Command('pipe')
+    .description('staged machine-learning studies: cached stages, real training, clear plots')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  common(program.command('run'))
+    .description('run every stale stage (or --stage S and its stale ancestors)')
+    .option('--stage <name>', 'run this stage and only its stale ancestors (repeatable)', collect)
+    .option('-f, --force', 're-run the target stage(s) even when fresh')
+    .option('-n, --dry-run', 'print the plan and why each stage would run; touch nothing')
+    .option('-k, --keep-going', 'continue past a failed stage, skipping its dependents')
+    .option('-j, --jobs <n>', 'parallel workers for independent stages and units (default: number of cores)')
+    .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .option('--no-plots', 'do not render charts after the run')
+    .action(async (opts) => {
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(opts, signal);
+    });
+
+  common(program.command('status'))
+    .description('list every stage as fresh or stale, with the reasons')
+    .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .action(async (opts: GlobalOptions) => {
+      const { statusCommand } = await import('./commands/status.js');
+      process.exitCode = await statusCommand(opts);
+    });
+
+  common(program.command('plot'))
+    .description('re-render charts and results/report.html from results/ (no training)')
+    .option('--stage <name>', 'only this stage\'s charts (repeatable)', collect)
+    .action(async (opts) => {
+      const { plotCommand } = await import('./commands/plot.js');
+      process.exitCode = await plotCommand(opts);
+    });
+
+  common(program.command('models'))
+    .description('list the model architectures: source, parameters, size, fit to the configured grid')
+    .action(async (opts) => {
+      const { modelsCommand } = await import('./commands/models.js');
+      process.exitCode = await modelsCommand(opts);
+    });
+
+  common(program.command('metrics'))
+    .description('print the evaluation table (model × set)')
+    .option('--diff', 'compare with the committed lock, changed rows marked')
+    .action(async (opts) => {
+      const { metricsCommand } = await import('./commands/metrics.js');
+      process.exitCode = await metricsCommand(opts);
+    });
+
+  common(program.command('verify'))
+    .description('re-run every stage from scratch in a scratch cache and compare with the committed lock')
+    .option('-j, --jobs <n>', 'parallel workers')
+    .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .action(async (opts) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      process.exitCode = await verifyCommand(opts, signal);
+    });
+
+  common(program.command('gc'))
+    .description('remove cache entries no longer referenced by a lock file')
+    .option('-n, --dry-run', 'only count what would be removed')
+    .action(async (opts) => {
+      const { gcCommand } = await import('./commands/gc.js');
+      process.exitCode = await gcCommand(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\npipe: ${sig} received, stopping workers (finished units stay cached)…\n`);
+    controller.abort(new PipeError('interrupted', `interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await buildProgram(controller.signal).parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+    } else if (err instanceof PipeError) {
+      process.stderr.write(`${formatError(err)}\n`);
+      process.exitCode = exitCodeFor(err.reason);
+    } else {
+      process.stderr.write(`internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = exitCodeFor('internal');
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+await main(process.argv);

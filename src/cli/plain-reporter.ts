@@ -1,0 +1,60 @@
+/**
+ * Progress as plain lines (no TTY, CI, --json): one line per event, to stderr so stdout stays for results.
+ * Epoch lines are throttled per unit so a long training does not flood the log.
+ */
+import type { Reporter, StageOutcome } from '../runner/reporter.js';
+
+export function describeOutcome(o: StageOutcome): string {
+  const secs = o.seconds >= 0.05 ? ` in ${o.seconds.toFixed(1)} s` : '';
+  const units = o.units.ran + o.units.reused ? ` (units: ${o.units.ran} ran, ${o.units.reused} reused)` : '';
+  switch (o.status) {
+    case 'ran':
+      return `✔ ${o.name} ran${secs}${units}`;
+    case 'restored':
+      return `✔ ${o.name} restored from cache${secs}`;
+    case 'fresh':
+      return `· ${o.name} fresh`;
+    case 'skipped':
+      return `- ${o.name} ${o.reasons[0] ?? 'skipped'}`;
+    case 'failed':
+      return `✖ ${o.name} failed${secs}${units}: ${o.error}${o.hint ? `\n  hint: ${o.hint}` : ''}`;
+  }
+}
+
+export class PlainReporter implements Reporter {
+  private lastProgress = new Map<string, number>();
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stderr,
+    private readonly throttleMs = 2000,
+  ) {}
+
+  private line(s: string): void {
+    this.out.write(`${s}\n`);
+  }
+  stageStart(stage: string, why: string[]): void {
+    this.line(`▶ ${stage}: ${why.join('; ')}`);
+  }
+  stageEnd(o: StageOutcome): void {
+    this.line(describeOutcome(o));
+  }
+  unitStart(stage: string, unit: string): void {
+    this.line(`  ${stage}/${unit}: started`);
+  }
+  unitProgress(stage: string, unit: string, text: string): void {
+    const key = `${stage}/${unit}`;
+    const now = Date.now();
+    if (now - (this.lastProgress.get(key) ?? 0) < this.throttleMs) return;
+    this.lastProgress.set(key, now);
+    this.line(`  ${key}: ${text}`);
+  }
+  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed'): void {
+    this.line(`  ${stage}/${unit}: ${how === 'ran' ? 'done' : how}`);
+  }
+  info(message: string): void {
+    this.line(message);
+  }
+  warn(message: string): void {
+    this.line(`warning: ${message}`);
+  }
+  async close(): Promise<void> {}
+}

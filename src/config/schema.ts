@@ -1,0 +1,68 @@
+/**
+ * The schema of pipeline.yaml's top level. Each stage's own keys are validated by its kind's schema
+ * (stages/*.ts); the JSON schema published as pipeline.schema.json is generated from both.
+ */
+import { z } from 'zod';
+import { modelParamsSchema, trainSettingsSchema } from '../../stages/train-settings.js';
+
+export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+const filesSchema = z.union([
+  z.object({ x: z.string(), y: z.string(), simulation: z.string().optional() }).strict(),
+  z.object({ npz: z.string(), x: z.string().default('x'), y: z.string().default('y'), simulation: z.string().optional() }).strict(),
+]);
+
+export const dataSchema = z
+  .object({
+    generate: z
+      .object({ kind: z.literal('flood') })
+      .catchall(z.unknown())
+      .optional()
+      .describe('embedded flood simulator parameters (see README)'),
+    files: filesSchema.optional().describe('user arrays: .npy files or one .npz (paths relative to pipeline.yaml)'),
+    split: z
+      .object({
+        small: z.number().int().min(1).default(7).describe('simulations in the small set'),
+        test: z.number().int().min(1).default(4).describe('held-out simulations'),
+        seed: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ small: 7, test: 4, seed: 0 }),
+    val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of a set\'s simulations used for validation'),
+  })
+  .strict()
+  .refine((d) => (d.generate ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `generate` or `files`' });
+
+export const stageBaseSchema = z.object({
+  kind: z.string().describe('stage kind: train, tune, evaluate, shell, or a kind from stages/'),
+  needs: z.array(z.string()).default([]).describe('stages that must run before this one'),
+  description: z.string().optional(),
+});
+
+export const pipelineSchema = z
+  .object({
+    name: z.string().default('study'),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    data: dataSchema.optional(),
+    train: trainSettingsSchema.partial().optional().describe('training defaults for every train/tune stage'),
+    model_params: modelParamsSchema.optional(),
+    stages: z.record(z.string().regex(STAGE_NAME, 'stage names are letters, digits, _ and -, starting with a letter'), z.looseObject(stageBaseSchema.shape)),
+    profiles: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    verify: z
+      .object({
+        relative_tolerance: z.number().min(0).default(0).describe('allowed relative difference of metrics on the same backend'),
+        cross_backend_tolerance: z.number().min(0).default(0.05).describe('allowed relative difference across backends'),
+      })
+      .strict()
+      .optional(),
+    plots: z
+      .object({ width: z.number().int().min(200).max(8000).default(1600), height: z.number().int().min(200).max(8000).default(1000), maps: z.number().int().min(0).max(20).default(3) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type PipelineConfig = z.infer<typeof pipelineSchema>;
+export type DataConfig = z.infer<typeof dataSchema>;

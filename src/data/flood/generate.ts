@@ -1,0 +1,54 @@
+import type { ArraySet } from '../array-set.js';
+import { type FloodOverrides, type FloodParams, resolveFloodParams } from './params.js';
+import { simulateOne } from './simulate.js';
+
+/** Input channels of the flood set, in order (all in metres). */
+export const FLOOD_X_CHANNELS = ['elevation', 'rain', 'depth_t0'] as const;
+export const FLOOD_Y_CHANNELS = ['depth'] as const;
+
+/**
+ * Output steps at which samples start: spread evenly over the run so a simulation gives samples before,
+ * during and after its storms.
+ */
+export function sampleStarts(params: Pick<FloodParams, 'steps' | 'horizon' | 'samplesPerSimulation'>): number[] {
+  const span = params.steps - params.horizon;
+  const k = params.samplesPerSimulation;
+  return Array.from({ length: k }, (_, i) => (k === 1 ? 0 : Math.round((i * span) / (k - 1))));
+}
+
+/**
+ * Generates the flood data set: per simulation and sample start t0, inputs are the terrain elevation,
+ * the rain depth that will fall on each cell during (t0, t0 + horizon] and the water depth at t0; the
+ * target is the water depth at t0 + horizon. Getting it right needs where water flows, not just where
+ * rain falls, which is what makes architectures differ.
+ */
+export function generateFlood(overrides: FloodOverrides | FloodParams = {}): ArraySet {
+  const params = resolveFloodParams(overrides);
+  const { grid, simulations, horizon } = params;
+  const starts = sampleStarts(params);
+  const cells = grid * grid;
+  const cin = FLOOD_X_CHANNELS.length;
+  const n = simulations * starts.length;
+  const x = new Float32Array(n * cells * cin);
+  const y = new Float32Array(n * cells);
+  const simulation = new Int32Array(n);
+
+  let sample = 0;
+  for (let s = 0; s < simulations; s++) {
+    const result = simulateOne(params, s, [...starts, ...starts.map((t) => t + horizon)]);
+    for (const t0 of starts) {
+      const before = result.snapshots.get(t0)!;
+      const after = result.snapshots.get(t0 + horizon)!;
+      const xo = sample * cells * cin;
+      for (let i = 0; i < cells; i++) {
+        x[xo + i * cin] = result.elevation[i]!;
+        x[xo + i * cin + 1] = after.cumulativeRain[i]! - before.cumulativeRain[i]!;
+        x[xo + i * cin + 2] = before.depth[i]!;
+        y[sample * cells + i] = after.depth[i]!;
+      }
+      simulation[sample] = s;
+      sample++;
+    }
+  }
+  return { x, y, n, h: grid, w: grid, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] };
+}

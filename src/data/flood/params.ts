@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { DataError } from '../data-error.js';
+
+/**
+ * Parameters of the embedded flood data set. The schema reads the snake_case keys of pipeline.yaml's
+ * `data:` section and yields the camelCase `FloodParams` the code uses; every key has a default, so
+ * `floodParamsSchema.parse({})` is the reference set. Time is counted in output steps of `dt` seconds
+ * (the solver sub-steps inside a step as its stability limit requires).
+ */
+
+const range = (lo: number, hi: number, what: string) =>
+  z
+    .tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)])
+    .refine(([a, b]) => a <= b, { message: `${what}: [min, max] with min <= max` })
+    .describe(`${what}, drawn uniformly per simulation from [min, max]`);
+
+const terrainSchema = z
+  .object({
+    relief: range(0, 1000, 'amplitude of the fractal noise in metres').default([3, 10]),
+    slope: range(0, 1, 'general slope of the terrain (m/m), random direction').default([0.002, 0.015]),
+    valleys: range(0, 10, 'number of valleys carved along the slope').default([1, 3]),
+    valley_depth: range(0, 100, 'depth of a valley in metres').default([1, 4]),
+    valley_width: range(0.1, 100, 'valley half-width in cells').default([1.5, 4]),
+    octaves: z.number().int().min(1).max(8).default(4).describe('octaves of value noise'),
+  })
+  .strict();
+
+const rainSchema = z
+  .object({
+    events: range(1, 20, 'number of storm cells per simulation').default([2, 4]),
+    peak_mm_per_h: range(0, 1000, 'peak rainfall intensity of a storm cell in mm/h').default([30, 120]),
+    radius: range(0.1, 10, 'storm radius as a fraction of the grid side').default([0.15, 0.5]),
+    duration: range(0, 1, 'storm duration as a fraction of the simulated steps').default([0.1, 0.4]),
+    speed: range(0, 10, 'storm speed in cells per step').default([0, 0.3]),
+  })
+  .strict();
+
+export const floodParamsSchema = z
+  .object({
+    seed: z.number().int().default(1).describe('seed of terrain, rain and sampling'),
+    grid: z.number().int().min(4).max(2048).default(32).describe('cells per side (h = w)'),
+    simulations: z.number().int().min(1).default(40).describe('independent simulations (terrain + rain each)'),
+    steps: z.number().int().min(2).default(120).describe('output time steps simulated, each dt seconds'),
+    samples_per_simulation: z.number().int().min(1).default(4).describe('samples taken from each simulation'),
+    horizon: z.number().int().min(1).default(30).describe('steps between a sample input and its target depth'),
+    dx: z.number().positive().default(20).describe('cell size in metres'),
+    dt: z.number().positive().default(60).describe('output time step in seconds'),
+    manning: z.number().positive().default(0.05).describe("Manning's roughness n (s/m^(1/3))"),
+    infiltration_mm_per_h: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),
+    terrain: terrainSchema.prefault({}),
+    rain: rainSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.horizon >= p.steps) {
+      ctx.addIssue({ code: 'custom', path: ['horizon'], message: `horizon (${p.horizon}) must be smaller than steps (${p.steps})` });
+    } else if (p.samples_per_simulation > p.steps - p.horizon + 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['samples_per_simulation'],
+        message: `at most steps - horizon + 1 = ${p.steps - p.horizon + 1} distinct sample times fit; lower it or raise steps`,
+      });
+    }
+  })
+  .transform((p) => ({
+    seed: p.seed,
+    grid: p.grid,
+    simulations: p.simulations,
+    steps: p.steps,
+    samplesPerSimulation: p.samples_per_simulation,
+    horizon: p.horizon,
+    dx: p.dx,
+    dt: p.dt,
+    manning: p.manning,
+    infiltrationMmPerHour: p.infiltration_mm_per_h,
+    terrain: {
+      relief: p.terrain.relief,
+      slope: p.terrain.slope,
+      valleys: p.terrain.valleys,
+      valleyDepth: p.terrain.valley_depth,
+      valleyWidth: p.terrain.valley_width,
+      octaves: p.terrain.octaves,
+    },
+    rain: {
+      events: p.rain.events,
+      peakMmPerHour: p.rain.peak_mm_per_h,
+      radius: p.rain.radius,
+      duration: p.rain.duration,
+      speed: p.rain.speed,
+    },
+  }));
+
+/** Fully resolved parameters (camelCase). */
+export type FloodParams = z.output<typeof floodParamsSchema>;
+/** What pipeline.yaml may hold (snake_case, every key optional). */
+export type FloodParamsInput = z.input<typeof floodParamsSchema>;
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** camelCase overrides for callers in code, e.g. `{ seed: 3, grid: 16, samplesPerSimulation: 2 }`. */
+export type FloodOverrides = DeepPartial<FloodParams>;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+function toSnakeKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [snake(k), toSnakeKeys(v)]));
+}
+
+/**
+ * Resolves camelCase overrides against the defaults through the same schema as pipeline.yaml, so the
+ * rules are checked once, in one place.
+ */
+export function resolveFloodParams(overrides: FloodOverrides = {}): FloodParams {
+  const parsed = floodParamsSchema.safeParse(toSnakeKeys(overrides));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new DataError(`invalid flood parameters: ${issues}`);
+  }
+  return parsed.data;
+}

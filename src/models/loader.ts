@@ -1,0 +1,77 @@
+/**
+ * Loads model files (models/**\/*.ts of the package and of the user's project) at run time with tsx, so a
+ * user adds an architecture by dropping a TypeScript file in, without a build step.
+ *
+ * A model file imports 'pipe-ml/models'. That specifier must reach THIS copy of api.ts/api.js — the one
+ * whose registry the runner reads — whatever node_modules the user's project has (none, another pipe-ml
+ * version, or this package in development under tsx). A module resolve hook maps it to the sibling
+ * api module of this file; tsx runs with tsconfig disabled so a project's `paths` cannot redirect it.
+ */
+import { register } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PipeError } from '../cli/errors.js';
+import { findModelFiles } from './model-sources.js';
+import { withSourceFile } from './registry.js';
+
+export { modelSources, findModelFiles, type ModelSource } from './model-sources.js';
+
+export const API_SPECIFIER = 'pipe-ml/models';
+
+/** The api module beside this file: api.js in dist/, api.ts when running from source under tsx. */
+export function apiModuleUrl(): string {
+  const ext = path.extname(new URL(import.meta.url).pathname) || '.js';
+  return new URL(`./api${ext}`, import.meta.url).href;
+}
+
+/** The package root (holds the built-in models/ folder), found from this file in src/ or dist/src/. */
+export function packageRoot(): string {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const up = here.split(path.sep).includes('dist') ? '../../..' : '../..';
+  return path.resolve(here, up);
+}
+
+let hookRegistered = false;
+
+function registerApiHook(): void {
+  if (hookRegistered) return;
+  const source = `
+let target;
+export function initialize(data) { target = data.target; }
+export async function resolve(specifier, context, next) {
+  if (specifier === ${JSON.stringify(API_SPECIFIER)}) return { url: target, shortCircuit: true };
+  return next(specifier, context);
+}`;
+  register(`data:text/javascript,${encodeURIComponent(source)}`, { data: { target: apiModuleUrl() } });
+  hookRegistered = true;
+}
+
+const loaded = new Set<string>();
+
+/**
+ * Imports every model file under `dirs` (each a project root holding models/) once; files already loaded
+ * in this process are skipped, so calling it again after adding a directory is cheap.
+ */
+export async function loadModelFiles(dirs: string[]): Promise<void> {
+  const files = (await findModelFiles(dirs)).filter((f) => !loaded.has(f));
+  if (files.length === 0) return;
+  registerApiHook();
+  // Load the api module first through the same resolution the model files get, so its side effects
+  // (custom layer registration) happen once and before any model file runs.
+  await import(apiModuleUrl());
+  const { tsImport } = await import('tsx/esm/api');
+  for (const file of files) {
+    loaded.add(file);
+    await withSourceFile(file, async () => {
+      try {
+        await tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, tsconfig: false });
+      } catch (err) {
+        if (err instanceof PipeError) throw err;
+        throw new PipeError('config-invalid', `cannot load model file ${file}: ${(err as Error).message.split('\n')[0]}`, {
+          cause: err,
+          hint: `type-check it with: npx tsc --noEmit ${path.relative(process.cwd(), file)}`,
+        });
+      }
+    });
+  }
+}

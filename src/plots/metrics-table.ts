@@ -1,0 +1,40 @@
+import { median } from 'simple-statistics';
+import { finite, metricsSchema, readResultJson, type Metrics } from './result-files.js';
+import { modelOrder, setParts } from './set-parts.js';
+
+/** One row of the report's headline table: a model on one set/part. */
+export interface MetricsRow {
+  model: string;
+  set: string;
+  part: string;
+  n: number;
+  medianRae: number | null;
+  mae: number | null;
+  r2: number | null;
+  params: number;
+  msPerSample: number | null;
+  unit: string;
+}
+
+/** Headline numbers per model × set/part from metrics.json; median RAE from the per-sample values. */
+export function headlineMetrics(metrics: Metrics): MetricsRow[] {
+  const rows: MetricsRow[] = [];
+  for (const g of setParts(metrics)) {
+    for (const model of modelOrder(metrics)) {
+      const m = metrics.models[model]!;
+      const part = m.sets[g.set]?.[g.part];
+      if (!part) continue;
+      const rae = finite(part.rae);
+      rows.push({
+        model, set: g.set, part: g.part, n: part.n,
+        medianRae: rae.length > 0 ? median(rae) : null,
+        mae: part.mae, r2: part.r2, params: m.params, msPerSample: m.inferenceMsPerSample ?? null, unit: metrics.unit,
+      });
+    }
+  }
+  return rows;
+}
+
+export async function readHeadlineMetrics(metricsJson: string): Promise<MetricsRow[]> {
+  return headlineMetrics(await readResultJson(metricsJson, metricsSchema));
+}

@@ -1,0 +1,72 @@
+/**
+ * Data sets are nodes the stages depend on: their hash is the hash of what produces them (simulator
+ * parameters, or the bytes of the user's arrays) plus the split, so a generated set is built once and
+ * cached in the store like any stage output. Materialising loads src/data lazily (status never does).
+ */
+import { join, resolve } from 'node:path';
+import { hashJson } from '../cache/hash.js';
+import type { StatCache } from '../cache/stat-cache.js';
+import type { CacheStore } from '../cache/store.js';
+import type { Pipeline } from '../config/load.js';
+import { PipeError } from '../cli/errors.js';
+
+export const SETS = ['small', 'big', 'test'] as const;
+
+/** The content hash of each data set, computed without generating anything. */
+export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<string, string>> {
+  if (!p.data) return {};
+  const d = p.data;
+  let source: unknown;
+  if (d.generate) {
+    source = { generate: d.generate };
+  } else if (d.files) {
+    const files: Record<string, string | undefined> = {};
+    const paths = 'npz' in d.files ? { npz: d.files.npz } : { x: d.files.x, y: d.files.y, simulation: d.files.simulation };
+    for (const [k, rel] of Object.entries(paths)) {
+      if (!rel) continue;
+      const h = await stat.hash(resolve(p.dir, rel));
+      if (!h) throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) does not exist`, { hint: `paths are relative to ${p.displayName}` });
+      files[k] = h;
+    }
+    source = { files: d.files, hashes: files };
+  }
+  const base = hashJson({ source, split: d.split, val_fraction: d.val_fraction });
+  return Object.fromEntries(SETS.map((s) => [s, hashJson({ base, set: s })]));
+}
+
+/** Folder holding the set's arrays (x.npy, y.npy, simulation.npy, meta.json), generating it on first use. */
+export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Record<string, string>, set: string, log: (m: string) => void): Promise<string> {
+  const key = hashes[set];
+  if (!key) throw new PipeError('config-invalid', `unknown data set '${set}'`);
+  const hit = await store.get('data', key);
+  if (hit) return hit.files;
+  const { generateFlood } = await import('../data/flood/generate.js');
+  const { loadArrayFiles } = await import('../data/load-array-files.js');
+  const { splitSets } = await import('../data/splits.js');
+  const { saveArraySet } = await import('../data/array-set-io.js');
+  const d = p.data!;
+  const t0 = performance.now();
+  let full;
+  try {
+    if (d.generate) {
+      const { kind: _kind, ...params } = d.generate;
+      log(`data: generating flood simulations (${JSON.stringify(params)})`);
+      full = generateFlood(params as never);
+    } else {
+      log(`data: loading ${JSON.stringify(d.files)}`);
+      full = await loadArrayFiles(d.files as never, p.dir);
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'DataError') throw new PipeError('data-invalid', err.message, { hint: 'fix the data files, or the data: section of pipeline.yaml' });
+    if (err instanceof Error && err.name === 'ZodError') throw new PipeError('config-invalid', `data.generate: ${err.message}`);
+    throw err;
+  }
+  const parts = splitSets(full, d.split);
+  for (const s of SETS) {
+    const tmp = await store.begin();
+    await saveArraySet(join(tmp, 'files'), parts[s]);
+    await store.commit('data', hashes[s]!, tmp, { set: s, samples: parts[s].n });
+  }
+  log(`data: ${SETS.map((s) => `${s} ${parts[s].n} samples`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return (await store.get('data', key))!.files;
+}

@@ -1,0 +1,133 @@
+/**
+ * The executor: "run this unit of work with these inputs, give me its outputs". Locally that is a pool of
+ * worker processes (so a crash or out-of-memory in one unit does not take the runner down, and each
+ * worker keeps its tfjs instance warm across units). Later executors (BullMQ, Slurm) implement the same.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Json } from '../../stages/api.js';
+
+export interface UnitJob {
+  stage: string;
+  kind: string;
+  id: string;
+  payload: Json;
+  outDir: string;
+  workDir: string;
+  projectDir: string;
+  backend: string;
+}
+
+export interface UnitDone {
+  backend: string;
+}
+
+export interface Executor {
+  run(job: UnitJob, onProgress: (text: string) => void): Promise<UnitDone>;
+  close(): Promise<void>;
+  /** stop everything now (Ctrl-C) */
+  kill(): void;
+}
+
+/** What a failed unit reports back; reason follows the CLI's failure union. */
+export class UnitError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UnitError';
+  }
+}
+
+interface Worker {
+  child: ChildProcess;
+  busy: boolean;
+}
+
+type Msg =
+  | { type: 'progress'; text: string }
+  | { type: 'done'; backend: string }
+  | { type: 'error'; message: string; reason: string; hint?: string };
+
+export class ProcessPool implements Executor {
+  private workers: Worker[] = [];
+  private queue: { job: UnitJob; onProgress: (t: string) => void; resolve: (d: UnitDone) => void; reject: (e: Error) => void }[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  run(job: UnitJob, onProgress: (text: string) => void): Promise<UnitDone> {
+    if (this.closed) return Promise.reject(new UnitError('the runner is shutting down', 'interrupted'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, onProgress, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let w = this.workers.find((x) => !x.busy);
+      if (!w && this.workers.length < this.size) w = this.spawn();
+      if (!w) return;
+      const item = this.queue.shift()!;
+      this.dispatch(w, item);
+    }
+  }
+
+  private spawn(): Worker {
+    const script = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+    const child = fork(script, [], { env: this.env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const w: Worker = { child, busy: false };
+    this.workers.push(w);
+    child.on('exit', () => {
+      this.workers = this.workers.filter((x) => x !== w);
+    });
+    return w;
+  }
+
+  private dispatch(w: Worker, item: (typeof this.queue)[number]): void {
+    w.busy = true;
+    const finish = () => {
+      w.child.off('message', onMessage);
+      w.child.off('exit', onExit);
+      w.busy = false;
+      this.pump();
+    };
+    const onMessage = (m: Msg) => {
+      if (m.type === 'progress') item.onProgress(m.text);
+      else if (m.type === 'done') {
+        finish();
+        item.resolve({ backend: m.backend });
+      } else if (m.type === 'error') {
+        finish();
+        item.reject(new UnitError(m.message, m.reason, m.hint));
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      finish();
+      const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
+      item.reject(new UnitError(`worker process ${how} while running unit '${item.job.id}'`, this.closed ? 'interrupted' : 'stage-failed'));
+    };
+    w.child.on('message', onMessage);
+    w.child.on('exit', onExit);
+    w.child.send({ type: 'unit', job: item.job });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const exits = this.workers.map((w) => new Promise<void>((r) => (w.child.exitCode !== null ? r() : w.child.once('exit', () => r()))));
+    for (const w of this.workers) w.child.disconnect?.();
+    await Promise.all(exits);
+  }
+
+  kill(): void {
+    this.closed = true;
+    for (const q of this.queue.splice(0)) q.reject(new UnitError('interrupted before it started', 'interrupted'));
+    for (const w of this.workers) w.child.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Where things live for one project: results/, .pipe/ (cache, work, state), pipeline.lock, and the
+ * package's own folders (built-in models and stage kinds).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lockPathFor } from '../cache/lock-file.js';
+
+export interface ProjectPaths {
+  dir: string;
+  configFile: string;
+  results: string;
+  pipeDir: string;
+  cache: string;
+  work: string;
+  state: string;
+  lock: string;
+  /** folders searched for model files: the package's built-ins, then the project's own */
+  modelDirs: string[];
+}
+
+export function projectPaths(configFile: string, profile?: string, resultsOverride?: string, cacheOverride?: string): ProjectPaths {
+  const dir = dirname(configFile);
+  const pipeDir = join(dir, '.pipe');
+  const cache = cacheOverride ?? (process.env.PIPE_CACHE_DIR ? resolve(process.env.PIPE_CACHE_DIR) : join(pipeDir, 'cache'));
+  const modelDirs = [...new Set([join(packageRoot(), 'models'), join(dir, 'models')])];
+  return {
+    dir,
+    configFile,
+    results: resultsOverride ?? join(dir, 'results'),
+    pipeDir,
+    cache,
+    work: join(cache, '..', 'work'),
+    state: join(pipeDir, 'state'),
+    lock: lockPathFor(configFile, profile),
+    modelDirs,
+  };
+}
+
+let root: string | undefined;
+/** The installed pipe package's root (where its package.json is). */
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "pipe-ml"')) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the pipe-ml package root');
+    dir = up;
+  }
+  root = dir;
+  return dir;
+}
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The tfjs version, read from its package.json: never loads tfjs (status must stay fast). */
+export function tfjsVersion(): string {
+  try {
+    const req = createRequire(join(packageRoot(), 'package.json'));
+    return (JSON.parse(readFileSync(req.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
+
+/**
+ * The backend `auto` will give, decided without loading tfjs: native TensorFlow when tfjs-node(-gpu) is
+ * installed with its binding, else wasm. A forced backend is taken as is (the worker checks it loads).
+ */
+export function expectedBackend(request: string): string {
+  if (request !== 'auto') return request;
+  const req = createRequire(join(packageRoot(), 'package.json'));
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      const pj = req.resolve(`${pkg}/package.json`);
+      if (existsSync(join(dirname(pj), 'lib'))) {
+        const libs = join(dirname(pj), 'lib');
+        if (existsSync(join(libs, 'napi-v8', 'tfjs_binding.node')) || existsSync(join(libs, 'napi-v9', 'tfjs_binding.node'))) return 'tensorflow';
+      }
+    } catch {
+      // not installed: fall through
+    }
+  }
+  return 'wasm';
+}

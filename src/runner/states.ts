@@ -1,0 +1,104 @@
+/**
+ * Fingerprint every stage and decide fresh or stale, with reasons — without running or loading anything
+ * heavy (no tfjs, no data generation), so `pipe status` and a no-op `pipe run` stay fast.
+ */
+import { join, relative, resolve } from 'node:path';
+import fg from 'fast-glob';
+import { explainChange, fingerprintOf, type FingerprintParts } from '../cache/fingerprint.js';
+import type { LockFile, LockStage } from '../cache/lock-file.js';
+import type { StatCache } from '../cache/stat-cache.js';
+import type { Pipeline, StageDef } from '../config/load.js';
+import { topoOrder } from '../dag/graph.js';
+import { getStageKind } from '../../stages/api.js';
+import { dataHashes } from './data-sets.js';
+import { expectedBackend, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
+
+export interface ModelSource {
+  file: string;
+  hash: string;
+}
+
+export interface StageState {
+  name: string;
+  kind: string;
+  fingerprint: string;
+  parts: FingerprintParts;
+  stale: boolean;
+  reasons: string[];
+  locked?: LockStage;
+}
+
+export interface StateInputs {
+  pipeline: Pipeline;
+  paths: ProjectPaths;
+  lock: LockFile | undefined;
+  stat: StatCache;
+  backend: string;
+  models: Map<string, ModelSource>;
+}
+
+/** The models a stage may build: its own list plus, for selections, the candidates of the stages it selects from. */
+export function candidateModels(p: Pipeline, stage: StageDef, seen = new Set<string>()): string[] {
+  if (seen.has(stage.name)) return [];
+  seen.add(stage.name);
+  const out = new Set(stage.inputs.models);
+  for (const from of stage.inputs.modelsFrom ?? []) {
+    const up = p.byName.get(from);
+    if (up) for (const m of candidateModels(p, up, seen)) out.add(m);
+  }
+  return [...out].sort();
+}
+
+export async function computeStates(inp: StateInputs): Promise<StageState[]> {
+  const { pipeline: p, paths, lock, stat } = inp;
+  const data = await dataHashes(p, stat);
+  const tool = toolVersion();
+  const tfjs = tfjsVersion();
+  const out = new Map<string, StageState>();
+  for (const name of topoOrder(p.stages)) {
+    const stage = p.byName.get(name)!;
+    const kind = getStageKind(stage.kind)!;
+    const models: Record<string, ModelSource> = {};
+    for (const m of candidateModels(p, stage)) {
+      const src = inp.models.get(m);
+      if (src) models[m] = { file: relative(p.dir, src.file).split('\\').join('/') || src.file, hash: src.hash };
+    }
+    const files: Record<string, string> = {};
+    if (stage.inputs.files.length) {
+      for (const f of (await fg(stage.inputs.files, { cwd: p.dir, dot: false, onlyFiles: true })).sort()) {
+        files[f] = (await stat.hash(resolve(p.dir, f)))!;
+      }
+    }
+    const parts: FingerprintParts = {
+      kind: stage.kind,
+      params: stage.params,
+      seed: p.seed,
+      backend: kind.usesTraining ? expectedBackend(inp.backend) : 'none',
+      data: Object.fromEntries(stage.inputs.data.map((s) => [s, data[s]!])),
+      upstream: Object.fromEntries(stage.needs.map((n) => [n, out.get(n)!.fingerprint])),
+      models,
+      files,
+      tool,
+      tfjs,
+    };
+    const fingerprint = fingerprintOf(parts);
+    const locked = lock?.stages[name];
+    let reasons: string[] = [];
+    if (!locked) reasons = ['never ran (not in the lock file)'];
+    else if (locked.fingerprint !== fingerprint) {
+      reasons = explainChange(locked.parts, parts);
+      if (!reasons.length) reasons = ['fingerprint changed'];
+    } else reasons = await outputProblems(join(paths.results, name), locked.outputs, stat, relative(p.dir, paths.results) || paths.results, name);
+    out.set(name, { name, kind: stage.kind, fingerprint, parts, stale: reasons.length > 0, reasons, locked });
+  }
+  return p.stages.map((s) => out.get(s.name)!);
+}
+
+async function outputProblems(dir: string, outputs: Record<string, string>, stat: StatCache, shown: string, stage: string): Promise<string[]> {
+  for (const [file, hash] of Object.entries(outputs)) {
+    const now = await stat.hash(join(dir, file));
+    if (now === undefined) return [`output missing: ${shown}/${stage}/${file}`];
+    if (now !== hash) return [`output modified: ${shown}/${stage}/${file}`];
+  }
+  return [];
+}

@@ -1,0 +1,45 @@
+/**
+ * A worker process: receives units from the runner over IPC, runs the stage kind's runUnit, reports
+ * progress and the outcome. It exits when the runner goes away (so a killed runner leaves no orphans).
+ */
+import { getStageKind } from '../../stages/api.js';
+import { loadStageKinds } from './stage-kinds.js';
+import type { UnitJob } from './executor.js';
+
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group; the runner decides what to stop and tells us.
+process.on('SIGINT', () => {});
+
+process.on('message', (msg: { type: 'unit'; job: UnitJob }) => {
+  if (msg?.type !== 'unit') return;
+  void runJob(msg.job);
+});
+
+async function runJob(job: UnitJob): Promise<void> {
+  const send = (m: unknown) => process.send?.(m);
+  try {
+    await loadStageKinds(job.projectDir);
+    const kind = getStageKind(job.kind);
+    if (!kind?.runUnit) throw new Error(`stage kind '${job.kind}' cannot run units`);
+    let backend = job.backend;
+    await kind.runUnit(job.payload, {
+      stage: job.stage,
+      outDir: job.outDir,
+      workDir: job.workDir,
+      projectDir: job.projectDir,
+      backend: job.backend,
+      progress: (text) => {
+        send({ type: 'progress', text });
+      },
+      setBackend: (b: string) => {
+        backend = b;
+      },
+    } as Parameters<NonNullable<typeof kind.runUnit>>[1]);
+    send({ type: 'done', backend });
+  } catch (err) {
+    const e = err as Error & { reason?: string; hint?: string };
+    const reason = typeof e.reason === 'string' ? e.reason : 'stage-failed';
+    const message = e.name === 'PipeError' || e.name === 'DataError' || e.name === 'DivergedError' ? e.message : (e.stack ?? String(err));
+    send({ type: 'error', message, reason, hint: e.hint });
+  }
+}

@@ -1,0 +1,59 @@
+// Batches cut from the Float32Array data directly: model.fit() gathers every batch with GatherV2 and
+// wasm's Slice copies the whole input first, both slow on wasm.
+import { tf } from './tf.js';
+
+export interface Arrays {
+  x: Float32Array;
+  y: Float32Array;
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+}
+
+export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'cin'>;
+
+export function checkArrays(a: Arrays, what: string): void {
+  const cells = a.n * a.h * a.w;
+  if (a.x.length !== cells * a.cin || a.y.length !== cells * a.cout) {
+    throw new Error(
+      `${what} arrays do not match their shape: x has ${a.x.length} values for [${a.n},${a.h},${a.w},${a.cin}], ` +
+        `y has ${a.y.length} for [${a.n},${a.h},${a.w},${a.cout}]`,
+    );
+  }
+}
+
+/** Copies samples `order[start..end)` of channels-last `data` into one [b, h, w, c] tensor. */
+export function batchTensor(data: Float32Array, sampleSize: number, shape: [number, number, number], order: ArrayLike<number> | null, start: number, end: number): tf.Tensor4D {
+  const b = end - start;
+  if (order === null) {
+    return tf.tensor4d(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);
+  }
+  const buf = new Float32Array(b * sampleSize);
+  for (let i = 0; i < b; i++) {
+    const s = order[start + i];
+    buf.set(data.subarray(s * sampleSize, (s + 1) * sampleSize), i * sampleSize);
+  }
+  return tf.tensor4d(buf, [b, ...shape]);
+}
+
+/** Model outputs for every sample, in order, as one channels-last Float32Array. */
+export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number): Promise<Float32Array> {
+  const sample = x.h * x.w * x.cin;
+  let out: Float32Array | null = null;
+  let per = 0;
+  for (let start = 0; start < x.n; start += batchSize) {
+    const end = Math.min(x.n, start + batchSize);
+    const y = tf.tidy(() => model.apply(batchTensor(x.x, sample, [x.h, x.w, x.cin], null, start, end)) as tf.Tensor);
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    if (out === null) {
+      per = values.length / (end - start);
+      out = new Float32Array(per * x.n);
+    }
+    out.set(values, start * per);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out ?? new Float32Array(0);
+}

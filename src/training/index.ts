@@ -1,0 +1,9 @@
+// The training engine's public surface for stage code.
+export { tf, initBackend, tfjsVersion, currentBackend, assertTrainingBackend } from './tf.js';
+export type { BackendInfo, BackendName, BackendRequest } from './tf.js';
+export { trainModel, DivergedError } from './train-model.js';
+export type { TrainConfig, TrainOptions, TrainResult, EpochReport } from './train-model.js';
+export type { Arrays, InputArrays } from './batches.js';
+export { predict } from './batches.js';
+export { saveModel, loadModel } from './model-io.js';
+export { assertTrainableOnBackend, untrainableLayers } from './trainable.js';

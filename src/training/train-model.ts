@@ -1,0 +1,240 @@
+// The training loop: own batching, seeded everything, a checkpoint after every epoch, resume from it.
+import { createHash } from 'node:crypto';
+import { tf } from './tf.js';
+import { batchTensor, checkArrays, type Arrays } from './batches.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
+import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './losses.js';
+import { Optimizer, type OptimizerConfig } from './optimizers.js';
+import { LrSchedule, type ScheduleConfig } from './schedules.js';
+import { SeededRandom } from './seeded-random.js';
+import { assertTrainableOnBackend } from './trainable.js';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  loss: LossName;
+  huberDelta?: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  /** Monitors the validation loss. */
+  earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
+  /** Clip gradients to this global L2 norm. */
+  clipNorm?: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  train: number;
+  val: number;
+  lr: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  history: {
+    train: number[];
+    val: number[];
+    lr: number[];
+    dummy: { train: number; val: number };
+    /** 0-based index into `val` of the best epoch. */
+    bestEpoch: number;
+    /** 0-based index of the last epoch that ran. */
+    stoppedEpoch: number;
+    seconds: number;
+    loss: string;
+  };
+  status: 'complete' | 'stopped' | 'pruned';
+}
+
+/** A NaN or infinite loss: training stops; the stage records the reason 'diverged'. */
+export class DivergedError extends Error {
+  readonly reason = 'diverged';
+  constructor(
+    readonly epoch: number,
+    readonly lastGoodLoss: number,
+  ) {
+    super(
+      `training diverged in epoch ${epoch} (loss is NaN or infinite; last finite epoch loss ${lastGoodLoss}). ` +
+        'Lower the learning rate or set clipNorm.',
+    );
+    this.name = 'DivergedError';
+  }
+}
+
+export interface TrainOptions {
+  build: () => tf.LayersModel;
+  train: Arrays;
+  val: Arrays;
+  config: TrainConfig;
+  checkpointDir: string;
+  onEpoch?: (r: EpochReport) => void;
+  /** Pruner: true stops the training with status 'pruned'. */
+  shouldStop?: (epoch: number, val: number) => boolean;
+}
+
+function validate(c: TrainConfig): void {
+  const bad = (what: string): never => {
+    throw new Error(`invalid training config: ${what}`);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, got ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad(`batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!(c.optimizer.lr > 0)) bad(`optimizer.lr must be > 0, got ${c.optimizer.lr}`);
+  if (c.clipNorm !== undefined && !(c.clipNorm > 0)) bad(`clipNorm must be > 0, got ${c.clipNorm}`);
+}
+
+const readWeights = (vars: tf.Tensor[]): Float32Array[] => vars.map((v) => (v.dataSync() as Float32Array).slice());
+
+function assignWeights(vars: tf.Variable[], values: Float32Array[], what: string): void {
+  if (values.length !== vars.length) throw new Error(`checkpoint ${what}: ${values.length} tensors for ${vars.length} variables`);
+  tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape))));
+}
+
+/** Mean loss over all cells of `a`, batch by batch, in inference mode. */
+function evaluate(model: tf.LayersModel, a: Arrays, batchSize: number, loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar): number {
+  if (a.n === 0) return NaN;
+  const xSize = a.h * a.w * a.cin;
+  const ySize = a.h * a.w * a.cout;
+  let sum = 0;
+  for (let start = 0; start < a.n; start += batchSize) {
+    const end = Math.min(a.n, start + batchSize);
+    const l = tf.tidy(() => {
+      const xb = batchTensor(a.x, xSize, [a.h, a.w, a.cin], null, start, end);
+      const yb = batchTensor(a.y, ySize, [a.h, a.w, a.cout], null, start, end);
+      return loss(yb, model.apply(xb) as tf.Tensor);
+    });
+    sum += l.dataSync()[0] * (end - start);
+    l.dispose();
+  }
+  return sum / a.n;
+}
+
+export async function trainModel(opts: TrainOptions): Promise<{ model: tf.LayersModel; result: TrainResult }> {
+  const { config, train, val } = opts;
+  validate(config);
+  checkArrays(train, 'training');
+  checkArrays(val, 'validation');
+  if (train.n === 0) throw new Error('training set is empty');
+  const rng = new SeededRandom(config.seed);
+  const model = rng.asMathRandom(() => opts.build());
+  assertTrainableOnBackend(model);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const allVars = model.weights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Optimizer(config.optimizer, vars);
+  const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
+  const schedule = new LrSchedule(config.schedule, config.optimizer.lr, config.epochs * stepsPerEpoch);
+  const loss = lossFn(config.loss, config.huberDelta);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout], weights: allVars.map((v) => v.shape) }))
+    .digest('hex');
+
+  let state: CheckpointState = {
+    key, epochsDone: 0, rng: rng.getState(), optimizerStep: 0,
+    history: { train: [], val: [], lr: [] }, plateau: schedule.getState(),
+    early: { best: Infinity, bestEpoch: -1, wait: 0 }, seconds: 0, finished: null,
+  };
+  let bestWeights: Float32Array[] = [];
+  const ckpt = await readCheckpoint(opts.checkpointDir, key);
+  if (ckpt !== null) {
+    state = ckpt.state;
+    assignWeights(allVars, ckpt.weights, 'weights');
+    assignWeights(optimizer.slots.flat(), ckpt.slots, 'optimizer state');
+    optimizer.step = state.optimizerStep;
+    schedule.setState(state.plateau);
+    bestWeights = ckpt.best;
+  }
+  const random = SeededRandom.fromState(state.rng);
+
+  const cellLoss = pointLoss(config.loss, config.huberDelta);
+  const means = channelMeans(train.y, train.cout);
+  const dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
+
+  const xSize = train.h * train.w * train.cin;
+  const ySize = train.h * train.w * train.cout;
+  const es = config.earlyStopping;
+  let status: TrainResult['status'] = state.finished ?? 'complete';
+
+  const step = (xb: tf.Tensor, yb: tf.Tensor, lr: number): number => {
+    const value = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
+      let gs = vars.map((v) => grads[v.name]);
+      if (config.clipNorm !== undefined) {
+        const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
+        const scale = tf.div(config.clipNorm, tf.maximum(norm, config.clipNorm));
+        gs = gs.map((g) => tf.mul(g, scale));
+      }
+      optimizer.apply(gs, lr);
+      return value;
+    });
+    const v = value.dataSync()[0];
+    value.dispose();
+    return v;
+  };
+
+  for (let epoch = state.epochsDone; epoch < config.epochs && state.finished === null; epoch++) {
+    const t0 = performance.now();
+    const order = random.permutation(train.n);
+    const lr0 = schedule.at(optimizer.step);
+    let sum = 0;
+    for (let start = 0; start < train.n; start += config.batchSize) {
+      const end = Math.min(train.n, start + config.batchSize);
+      const xb = batchTensor(train.x, xSize, [train.h, train.w, train.cin], order, start, end);
+      const yb = batchTensor(train.y, ySize, [train.h, train.w, train.cout], order, start, end);
+      const lr = schedule.at(optimizer.step);
+      let l: number;
+      try {
+        l = random.asMathRandom(() => step(xb, yb, lr));
+      } finally {
+        tf.dispose([xb, yb]);
+      }
+      if (!Number.isFinite(l)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
+      sum += l * (end - start);
+      await new Promise((r) => setImmediate(r));
+    }
+    const trainLoss = sum / train.n;
+    const valLoss = val.n > 0 ? evaluate(model, val, config.batchSize, loss) : trainLoss;
+    if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
+    schedule.endEpoch(valLoss);
+    const h = state.history;
+    h.train.push(trainLoss);
+    h.val.push(valLoss);
+    h.lr.push(lr0);
+    if (valLoss < state.early.best - (es?.minDelta ?? 0)) {
+      state.early = { best: valLoss, bestEpoch: epoch, wait: 0 };
+      if (es?.restoreBest) bestWeights = readWeights(allVars);
+    } else {
+      state.early.wait += 1;
+    }
+    if (es !== undefined && state.early.wait >= es.patience) status = 'stopped';
+    else if (opts.shouldStop?.(epoch, valLoss)) status = 'pruned';
+    const seconds = (performance.now() - t0) / 1000;
+    state.seconds += seconds;
+    state.epochsDone = epoch + 1;
+    state.rng = random.getState();
+    state.optimizerStep = optimizer.step;
+    state.plateau = schedule.getState();
+    if (status !== 'complete' || epoch + 1 === config.epochs) state.finished = status;
+    await writeCheckpoint(opts.checkpointDir, {
+      state, weights: readWeights(allVars), slots: readWeights(optimizer.slots.flat()), best: bestWeights,
+    });
+    opts.onEpoch?.({ epoch, epochs: config.epochs, train: trainLoss, val: valLoss, lr: lr0, seconds });
+  }
+  optimizer.dispose();
+  if (es?.restoreBest && bestWeights.length > 0) assignWeights(allVars, bestWeights, 'best weights');
+
+  const h = state.history;
+  const bestEpoch = h.val.reduce((best, v, i) => (v < h.val[best] ? i : best), 0);
+  return {
+    model,
+    result: {
+      history: {
+        train: h.train, val: h.val, lr: h.lr, dummy,
+        bestEpoch: es !== undefined ? state.early.bestEpoch : bestEpoch,
+        stoppedEpoch: h.train.length - 1,
+        seconds: state.seconds, loss: config.loss,
+      },
+      status,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Replaces the wasm kernels that are missing, wrong or slow in tfjs-backend-wasm 4.22 (see DESIGN.md,
+// "Training engine"). Must run before the wasm backend is first used; repeated calls are no-ops.
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import type { KernelConfig, TF } from './wasm-context.js';
+
+let registered = false;
+
+/** Names of the kernels this project registers for wasm (tests iterate over them). */
+export const OWN_WASM_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'ResizeNearestNeighborGrad',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+] as const;
+
+export function registerWasmKernels(tf: TF): void {
+  if (registered) return;
+  const original = (name: string): KernelConfig | undefined => tf.getKernel(name, 'wasm');
+  const configs: KernelConfig[] = [
+    conv2dBackpropFilterConfig(tf),
+    conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput')),
+    maxPoolGradConfig(tf),
+    resizeNearestNeighborGradConfig(tf),
+    depthwiseBackpropFilterConfig(tf),
+    depthwiseBackpropInputConfig(tf),
+    unsortedSegmentSumConfig(),
+  ];
+  for (const config of configs) {
+    if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  registered = true;
+}

@@ -1,0 +1,14 @@
+/**
+ * A tune configuration that parses but cannot be run (e.g. a grid over a continuous parameter
+ * without grid_points), or history records that do not fit the search space. The tune stage
+ * reports it as `config-invalid`; `path` is the YAML path of the offending key when known.
+ */
+export class TuningConfigError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[] = [],
+  ) {
+    super(message);
+    this.name = 'TuningConfigError';
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The stage-kind contract. A kind is an "inputs → outputs" unit the runner calls: it never reads another
+ * stage's internals, only the committed results folders the runner hands it. Kinds register themselves
+ * by name; a user adds one by dropping a file in the project's stages/ folder that calls registerStageKind.
+ */
+import type { z } from 'zod';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** What a stage reads, known before it runs (so `pipe status` can fingerprint without running anything). */
+export interface StageInputs {
+  /** data set names (from the pipeline's data section) */
+  data: string[];
+  /** model names built, or a stage whose candidate models this stage may build */
+  models: string[];
+  modelsFrom?: string[];
+  /** project files (relative paths or globs) whose bytes determine the result */
+  files: string[];
+  /** upstream stages referenced by selections; must be listed in `needs` */
+  references: { stage: string; path: (string | number)[] }[];
+}
+
+export interface UnitSpec {
+  /** human-readable, unique within the stage: an architecture name, "trial-3" */
+  id: string;
+  /** everything that determines the unit's result; hashed into its cache key */
+  payload: Json;
+}
+
+export interface UnitOutcome {
+  id: string;
+  key: string;
+  /** committed, read-only folder holding the unit's outputs */
+  dir: string;
+  reused: boolean;
+}
+
+export interface UnitProgress {
+  (message: string): void;
+}
+
+export interface StageContext<P> {
+  stage: string;
+  kind: string;
+  params: P;
+  projectDir: string;
+  /** empty folder the stage writes its declared outputs into; the runner commits it atomically */
+  outDir: string;
+  /** committed results folder of an upstream stage */
+  resultsOf(stage: string): string;
+  /** folder of a materialised data set (x.npy, y.npy, simulation.npy, meta.json) */
+  dataDir(set: string): string;
+  /** run units in worker processes (cached individually); resolves in the order given */
+  runUnits(units: UnitSpec[]): Promise<UnitOutcome[]>;
+  progress: UnitProgress;
+  jobs: number;
+  backend: string;
+  seed: number;
+  signal: AbortSignal;
+  /** what this stage's fingerprint was computed from (data and upstream hashes, model sources …) */
+  fingerprint: { digest: string; data: Record<string, string>; upstream: Record<string, string>; models: Record<string, { file: string; hash: string }>; files: Record<string, string> };
+  /** force: re-run units even when cached */
+  force: boolean;
+}
+
+export interface UnitContext {
+  stage: string;
+  /** empty folder for the unit's outputs */
+  outDir: string;
+  /** stable folder for checkpoints; survives a kill, removed after the unit is committed */
+  workDir: string;
+  projectDir: string;
+  backend: string;
+  progress: UnitProgress;
+  /** the backend the unit actually trained on (recorded in pipeline.lock) */
+  setBackend(name: string): void;
+}
+
+export interface StageResult {
+  /** headline metrics recorded in pipeline.lock */
+  metrics: Record<string, Json>;
+  units?: { ran: number; reused: number };
+}
+
+export interface StageKind<P = any> {
+  kind: string;
+  description: string;
+  /** zod schema of the stage's own keys (kind/needs/description are added by the config layer) */
+  params: z.ZodType<P>;
+  /** does this kind need the ML training engine (workers load tfjs)? */
+  usesTraining?: boolean;
+  /** top-level sections (e.g. `train`, `model_params`) deep-merged under the stage's key of the same name */
+  inherits?: string[];
+  /** checks across stages (selections vs upstream lists); each problem names the path inside the stage */
+  validate?(params: P, others: Record<string, { kind: string; params: unknown }>): { path: (string | number)[]; message: string; hint?: string }[];
+  inputs(params: P): StageInputs;
+  /** for --dry-run: what a selection resolves to, given the results folder of each fresh upstream stage */
+  describeSelection?(params: P, freshResultsOf: (stage: string) => string | undefined): string | undefined;
+  /** main process: plan units, combine their outputs into ctx.outDir */
+  run(ctx: StageContext<P>): Promise<StageResult>;
+  /** worker process: execute one unit */
+  runUnit?(payload: Json, ctx: UnitContext): Promise<void>;
+}
+
+const kinds = new Map<string, StageKind>();
+
+export function registerStageKind(kind: StageKind): void {
+  if (kinds.has(kind.kind)) throw new Error(`stage kind '${kind.kind}' is registered twice`);
+  kinds.set(kind.kind, kind);
+}
+
+export function getStageKind(name: string): StageKind | undefined {
+  return kinds.get(name);
+}
+
+export function stageKinds(): StageKind[] {
+  return [...kinds.values()];
+}
+
+export function emptyInputs(): StageInputs {
+  return { data: [], models: [], files: [], references: [] };
+}

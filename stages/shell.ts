@@ -1,0 +1,99 @@
+/**
+ * `shell`: a command run with execa, like a DVC stage. It writes its outputs into $PIPE_OUT; the runner
+ * commits them to results/<stage>/. With `foreach`, the command runs once per item, each item a cached
+ * unit (results/<stage>/<item>/), so a killed stage keeps its finished items.
+ */
+import { cp, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { registerStageKind, type Json, type StageKind } from './api.js';
+
+const itemSchema = z.union([z.string().regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -'), z.number()]);
+
+const shellParams = z.object({
+  cmd: z.string().min(1).describe('command line, run by the shell in the project folder; write outputs into $PIPE_OUT'),
+  deps: z.array(z.string()).default([]).describe('project files (globs) whose bytes determine the result'),
+  outs: z.array(z.string()).default([]).describe('files the command must create inside $PIPE_OUT'),
+  foreach: z.array(itemSchema).min(1).optional().describe('run the command once per item ($PIPE_ITEM), each a cached unit'),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+type ShellParams = z.infer<typeof shellParams>;
+
+interface ShellPayload {
+  cmd: string;
+  item: string | number | null;
+  outs: string[];
+  env: Record<string, string>;
+  inputs: Record<string, string>;
+  upstreamDirs: Record<string, string>;
+  [k: string]: Json;
+}
+
+const shell: StageKind<ShellParams> = {
+  kind: 'shell',
+  description: 'run a command with declared inputs and outputs',
+  params: shellParams,
+  inputs: (p) => ({ data: [], models: [], files: p.deps, references: [] }),
+  validate(p) {
+    const seen = new Set<string>();
+    for (const [i, item] of (p.foreach ?? []).entries()) {
+      if (seen.has(String(item))) return [{ path: ['foreach', i], message: `foreach item '${item}' appears twice` }];
+      seen.add(String(item));
+    }
+    return [];
+  },
+  async run(ctx) {
+    const items = ctx.params.foreach ?? [null];
+    const env = Object.fromEntries(Object.entries(ctx.params.env).map(([k, v]) => [k, String(v)]));
+    const upstreamDirs = Object.fromEntries(Object.keys(ctx.fingerprint.upstream).map((s) => [s, ctx.resultsOf(s)]));
+    const units = items.map((item) => ({
+      id: item === null ? ctx.stage : String(item),
+      payload: {
+        cmd: ctx.params.cmd,
+        item,
+        outs: ctx.params.outs,
+        env,
+        // content, not paths, decides reuse: file hashes and upstream fingerprints
+        inputs: { ...ctx.fingerprint.files, ...Object.fromEntries(Object.entries(ctx.fingerprint.upstream).map(([k, v]) => [`upstream:${k}`, v])) },
+        upstreamDirs,
+      } satisfies ShellPayload,
+    }));
+    const done = await ctx.runUnits(units);
+    for (const [i, u] of done.entries()) {
+      const dest = items[i] === null ? ctx.outDir : join(ctx.outDir, String(items[i]));
+      await mkdir(dest, { recursive: true });
+      await cp(u.dir, dest, { recursive: true });
+    }
+    return { metrics: { items: items.length } };
+  },
+  async runUnit(payload, ctx) {
+    const p = payload as ShellPayload;
+    const { execa } = await import('execa');
+    const upstreamEnv = Object.fromEntries(Object.entries(p.upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
+    const res = await execa(p.cmd, {
+      shell: true,
+      cwd: ctx.projectDir,
+      reject: false,
+      all: true,
+      env: { ...upstreamEnv, ...p.env, PIPE_OUT: ctx.outDir, PIPE_WORK: ctx.workDir, PIPE_STAGE: ctx.stage, PIPE_ITEM: p.item === null ? '' : String(p.item) },
+    });
+    if (res.exitCode !== 0 || res.signal) {
+      const tail = String(res.all ?? '').split('\n').slice(-15).join('\n');
+      const how = res.signal ? `was killed by ${res.signal}` : `exited with code ${res.exitCode}`;
+      throw Object.assign(new Error(`command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`), { name: 'PipeError', reason: 'stage-failed' });
+    }
+    for (const out of p.outs) {
+      if (!existsSync(join(ctx.outDir, out))) {
+        throw Object.assign(new Error(`command \`${p.cmd}\` succeeded but did not write its declared output '${out}' into $PIPE_OUT`), {
+          name: 'PipeError',
+          reason: 'stage-failed',
+          hint: 'write outputs to "$PIPE_OUT/<file>", or fix the outs: list',
+        });
+      }
+    }
+  },
+};
+
+registerStageKind(shell);
