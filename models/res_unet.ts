@@ -6,7 +6,7 @@
  */
 import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel } from 'pipe-ml/models';
 
-const defaults = { filters: 8, depth: 3, kernelSize: 3, batchNorm: true, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
+const defaults = { filters: 6, depth: 3, kernelSize: 3, batchNorm: true, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
 
 registerModel('res_unet', {
   description: 'U-Net of ResNet blocks: strided residual blocks down, residual blocks up, concatenated skips',

@@ -5,7 +5,7 @@
  */
 import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel } from 'pipe-ml/models';
 
-const defaults = { filters: 8, depth: 3, kernelSize: 3, batchNorm: true, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
+const defaults = { filters: 6, depth: 3, kernelSize: 3, batchNorm: true, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
 
 registerModel('unet', {
   description: 'classic U-Net: two convs per level, max-pool down, up-sample + conv up, concatenated skips',

@@ -5,7 +5,7 @@
  * a folder without its marker, or whose files no longer match the manifest, is discarded.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashTree, type Sha256 } from './hash.js';
@@ -42,8 +42,13 @@ export class CacheStore {
 
   /** A fresh temp folder (with an empty files/ inside) on the same file system as the entries. */
   async begin(): Promise<string> {
+    return this.beginSync();
+  }
+
+  /** begin() without a tick in between, for callers that must keep their dispatch order. */
+  beginSync(): string {
     const dir = join(this.root, 'tmp', `${Date.now()}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    await mkdir(join(dir, 'files'), { recursive: true });
+    mkdirSync(join(dir, 'files'), { recursive: true });
     return dir;
   }
 

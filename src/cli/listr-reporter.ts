@@ -65,10 +65,10 @@ export class ListrReporter implements Reporter {
     this.views.get(stage)?.units.set(unit, text);
     this.render(stage);
   }
-  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed'): void {
+  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed' | 'interrupted'): void {
     const v = this.views.get(stage);
     if (!v) return;
-    if (how === 'failed') v.units.set(unit, 'failed');
+    if (how === 'failed' || how === 'interrupted') v.units.set(unit, how);
     else v.units.delete(unit);
     this.render(stage);
   }

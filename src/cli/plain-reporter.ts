@@ -47,7 +47,7 @@ export class PlainReporter implements Reporter {
     this.lastProgress.set(key, now);
     this.line(`  ${key}: ${text}`);
   }
-  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed'): void {
+  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed' | 'interrupted'): void {
     this.line(`  ${stage}/${unit}: ${how === 'ran' ? 'done' : how}`);
   }
   info(message: string): void {

@@ -109,7 +109,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
     }
   } else if (!bigEndian || info.size === 1) {
     // Copy: typed arrays need an aligned offset, which the data start inside a read buffer may not be.
-    const copy = bytes.slice(dataStart, dataStart + expected);
+    // (new Uint8Array(view) copies; Buffer#slice would not.)
+    const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + expected));
     values = info.make(copy.buffer);
   } else {
     values = info.make(new ArrayBuffer(expected));

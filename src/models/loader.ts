@@ -35,15 +35,32 @@ let hookRegistered = false;
 
 function registerApiHook(): void {
   if (hookRegistered) return;
+  // Also: a .ts file outside node_modules loads as an ES module even in a project whose package.json
+  // lacks "type": "module" — otherwise tsx compiles it to CommonJS, whose require() bypasses this hook.
   const source = `
 let target;
 export function initialize(data) { target = data.target; }
 export async function resolve(specifier, context, next) {
   if (specifier === ${JSON.stringify(API_SPECIFIER)}) return { url: target, shortCircuit: true };
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  if (/\\.m?ts$/.test(new URL(resolved.url).pathname) && resolved.url.startsWith('file:') && !resolved.url.includes('/node_modules/')) {
+    return { ...resolved, format: 'module' };
+  }
+  return resolved;
 }`;
   register(`data:text/javascript,${encodeURIComponent(source)}`, { data: { target: apiModuleUrl() } });
   hookRegistered = true;
+}
+
+let tsxRegistered = false;
+
+// tsx registered globally, not tsImport: tsImport tags every module it loads — node_modules included —
+// with a namespace query, which would give model files their own copy of the registry and of tfjs.
+async function registerTsx(): Promise<void> {
+  if (tsxRegistered) return;
+  const { register: registerTs } = await import('tsx/esm/api');
+  registerTs({ tsconfig: false });
+  tsxRegistered = true;
 }
 
 const loaded = new Set<string>();
@@ -59,12 +76,12 @@ export async function loadModelFiles(dirs: string[]): Promise<void> {
   // Load the api module first through the same resolution the model files get, so its side effects
   // (custom layer registration) happen once and before any model file runs.
   await import(apiModuleUrl());
-  const { tsImport } = await import('tsx/esm/api');
+  await registerTsx();
   for (const file of files) {
     loaded.add(file);
     await withSourceFile(file, async () => {
       try {
-        await tsImport(pathToFileURL(file).href, { parentURL: import.meta.url, tsconfig: false });
+        await import(pathToFileURL(file).href);
       } catch (err) {
         if (err instanceof PipeError) throw err;
         throw new PipeError('config-invalid', `cannot load model file ${file}: ${(err as Error).message.split('\n')[0]}`, {

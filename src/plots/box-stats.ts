@@ -18,7 +18,7 @@ export interface BoxStats {
 export const WHISKER_COEF = 1.5;
 
 /**
- * Quartiles with simple-statistics' `quantileSorted` (the same library src/metrics uses for raeSummary),
+ * Quartiles with simple-statistics' `quantileSorted` (DESIGN.md names it for metric summaries too),
  * Tukey whiskers and outliers. Non-finite values must be removed by the caller. Returns null for no data.
  */
 export function boxStats(values: readonly number[]): BoxStats | null {

@@ -13,9 +13,11 @@ export interface Dag {
   edges: DagEdge[];
 }
 
-const NODE_W = 170;
+const NODE_W = 140;
 const NODE_H = 64;
-const COL_GAP = 90;
+const COL_GAP = 60;
+/** How far an edge that skips columns arcs above the row, so it does not run behind the nodes it skips. */
+const ARC = (span: number) => 70 + 20 * (span - 2);
 const ROW_GAP = 28;
 const PAD = 20;
 
@@ -62,13 +64,15 @@ export function dagSvg(dag: Dag): string {
   const columns: DagNode[][] = [];
   for (const node of dag.nodes) (columns[layer.get(node.name)!] ??= []).push(node);
   const tallest = Math.max(1, ...columns.map((c) => c.length));
-  const height = PAD * 2 + tallest * NODE_H + (tallest - 1) * ROW_GAP;
+  const maxSpan = Math.max(0, ...dag.edges.map(([from, to]) => layer.get(to)! - layer.get(from)!));
+  const top = maxSpan > 1 ? Math.max(0, 0.75 * ARC(maxSpan) - NODE_H / 2) : 0;
+  const height = PAD * 2 + top + tallest * NODE_H + (tallest - 1) * ROW_GAP;
   const width = PAD * 2 + columns.length * NODE_W + Math.max(0, columns.length - 1) * COL_GAP;
   const pos = new Map<string, { x: number; y: number }>();
   columns.forEach((col, c) => {
     const colHeight = col.length * NODE_H + (col.length - 1) * ROW_GAP;
     col.forEach((node, r) => {
-      pos.set(node.name, { x: PAD + c * (NODE_W + COL_GAP), y: (height - colHeight) / 2 + r * (NODE_H + ROW_GAP) });
+      pos.set(node.name, { x: PAD + c * (NODE_W + COL_GAP), y: top + (height - top - colHeight) / 2 + r * (NODE_H + ROW_GAP) });
     });
   });
   const edges = dag.edges.map(([from, to]) => {
@@ -78,8 +82,12 @@ export function dagSvg(dag: Dag): string {
     const y1 = a.y + NODE_H / 2;
     const x2 = b.x - 4;
     const y2 = b.y + NODE_H / 2;
+    const span = layer.get(to)! - layer.get(from)!;
     const mx = (x1 + x2) / 2;
-    return `<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" class="edge" marker-end="url(#arrow)"><title>${escapeXml(`${to} needs ${from}`)}</title></path>`;
+    const d = span > 1
+      ? `M${x1},${y1} C${x1 + COL_GAP},${y1 - ARC(span)} ${x2 - COL_GAP},${y2 - ARC(span)} ${x2},${y2}`
+      : `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+    return `<path d="${d}" class="edge" marker-end="url(#arrow)"><title>${escapeXml(`${to} needs ${from}`)}</title></path>`;
   });
   const nodes = dag.nodes.map((n) => {
     const { x, y } = pos.get(n.name)!;
@@ -91,7 +99,7 @@ export function dagSvg(dag: Dag): string {
     ].join('');
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="stage graph">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto" role="img" aria-label="stage graph">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">',
     '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     '<style>.edge{fill:none;stroke:#555;stroke-width:2}.node rect{stroke:#333;stroke-width:1.5}',

@@ -1,6 +1,5 @@
 import { createCanvas } from '@napi-rs/canvas';
 import {
-  BarElement,
   CategoryScale,
   Chart,
   Legend,
@@ -39,7 +38,7 @@ function setUpChartJs(): void {
   // Only what the study's charts use: smaller registry, and a missing piece fails loudly.
   Chart.register(
     LineController, ScatterController, BubbleController, BoxPlotController,
-    LineElement, PointElement, BarElement, BoxAndWiskers,
+    LineElement, PointElement, BoxAndWiskers,
     CategoryScale, LinearScale, LogarithmicScale,
     Legend, Title, SubTitle,
   );

@@ -19,11 +19,12 @@ export interface UnitJob {
 }
 
 export interface UnitDone {
-  backend: string;
+  /** the backend a training unit used; undefined for units that train nothing */
+  backend?: string;
 }
 
 export interface Executor {
-  run(job: UnitJob, onProgress: (text: string) => void): Promise<UnitDone>;
+  run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone>;
   close(): Promise<void>;
   /** stop everything now (Ctrl-C) */
   kill(): void;
@@ -53,7 +54,7 @@ type Msg =
 
 export class ProcessPool implements Executor {
   private workers: Worker[] = [];
-  private queue: { job: UnitJob; onProgress: (t: string) => void; resolve: (d: UnitDone) => void; reject: (e: Error) => void }[] = [];
+  private queue: { job: UnitJob; onProgress: (t: string) => void; onStart?: () => void; resolve: (d: UnitDone) => void; reject: (e: Error) => void }[] = [];
   private closed = false;
 
   constructor(
@@ -61,10 +62,10 @@ export class ProcessPool implements Executor {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  run(job: UnitJob, onProgress: (text: string) => void): Promise<UnitDone> {
+  run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
     if (this.closed) return Promise.reject(new UnitError('the runner is shutting down', 'interrupted'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, onProgress, resolve, reject });
+      this.queue.push({ job, onProgress, onStart, resolve, reject });
       this.pump();
     });
   }
@@ -115,6 +116,7 @@ export class ProcessPool implements Executor {
     };
     w.child.on('message', onMessage);
     w.child.on('exit', onExit);
+    item.onStart?.();
     w.child.send({ type: 'unit', job: item.job });
   }
 

@@ -17,7 +17,7 @@ export interface ProjectPaths {
   work: string;
   state: string;
   lock: string;
-  /** folders searched for model files: the package's built-ins, then the project's own */
+  /** folders whose models/ holds model files: the package (built-ins), then the project */
   modelDirs: string[];
 }
 
@@ -25,7 +25,7 @@ export function projectPaths(configFile: string, profile?: string, resultsOverri
   const dir = dirname(configFile);
   const pipeDir = join(dir, '.pipe');
   const cache = cacheOverride ?? (process.env.PIPE_CACHE_DIR ? resolve(process.env.PIPE_CACHE_DIR) : join(pipeDir, 'cache'));
-  const modelDirs = [...new Set([join(packageRoot(), 'models'), join(dir, 'models')])];
+  const modelDirs = [...new Set([packageRoot(), dir])];
   return {
     dir,
     configFile,

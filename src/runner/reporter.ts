@@ -20,7 +20,7 @@ export interface Reporter {
   stageEnd(outcome: StageOutcome): void;
   unitStart(stage: string, unit: string): void;
   unitProgress(stage: string, unit: string, text: string): void;
-  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed'): void;
+  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed' | 'interrupted'): void;
   info(message: string): void;
   warn(message: string): void;
   close(): Promise<void>;

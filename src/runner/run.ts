@@ -91,6 +91,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
     }
     const tmp = await store.begin();
     const units = { ran: 0, reused: 0 };
+    const unitKeys: string[] = [];
     const backends = new Set<string>();
     const ctx: StageContext<unknown> = {
       stage: entry.name,
@@ -102,7 +103,11 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
       dataDir: (set) => {
         throw new PipeError('internal', `data set '${set}' was not materialised before the stage ran`);
       },
-      runUnits: (specs) => runUnits(entry.name, stage.kind, st, specs, units, backends, entry.forced),
+      runUnits: async (specs) => {
+        const done = await runUnits(entry.name, stage.kind, st, specs, units, backends, entry.forced);
+        unitKeys.push(...done.map((u) => u.key));
+        return done;
+      },
       progress: (m) => reporter.unitProgress(entry.name, entry.name, m),
       jobs: o.jobs,
       backend: o.backend,
@@ -121,7 +126,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
       };
       const result = await kind.run(ctx);
       const backend = backends.size ? [...backends].sort().join('+') : st.parts.backend;
-      const committed = await store.commit('stages', st.fingerprint, tmp, { stage: entry.name, metrics: result.metrics, backend });
+      const committed = await store.commit('stages', st.fingerprint, tmp, { stage: entry.name, metrics: result.metrics, backend, units: unitKeys });
       await finish(committed.files, committed.manifest.files, result.metrics, backend);
       return { ...base, status: 'ran', seconds: (performance.now() - t0) / 1000, units, backend };
     } catch (err) {
@@ -157,30 +162,39 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
       if (ids.has(s.id)) throw new PipeError('internal', `stage ${stage}: two units named '${s.id}'`);
       ids.add(s.id);
     }
+    // Look everything up first, then dispatch the misses in the order given: with --jobs 1 units run in
+    // declaration order, whatever order the cache lookups finish in.
+    const keys = specs.map((spec) => hashJson({ kind, payload: spec.payload, tool: st.parts.tool, tfjs: st.parts.tfjs, backend: st.parts.backend }));
+    const hits = await Promise.all(
+      keys.map(async (key) => {
+        if (force) {
+          await rm(join(paths.work, key), { recursive: true, force: true });
+          return undefined;
+        }
+        return store.get('units', key);
+      }),
+    );
     const settled = await Promise.allSettled(
-      specs.map(async (spec): Promise<UnitOutcome> => {
-        const key = hashJson({ kind, payload: spec.payload, tool: st.parts.tool, tfjs: st.parts.tfjs, backend: st.parts.backend });
-        const workDir = join(paths.work, key);
-        if (force) await rm(workDir, { recursive: true, force: true });
-        else {
-          const hit = await store.get('units', key);
-          if (hit) {
-            counts.reused++;
-            const b = (hit.manifest.meta as { backend?: string }).backend;
-            if (b) backends.add(b);
-            reporter.unitEnd(stage, spec.id, 'reused');
-            return { id: spec.id, key, dir: hit.files, reused: true };
-          }
+      specs.map(async (spec, i): Promise<UnitOutcome> => {
+        const key = keys[i]!;
+        const hit = hits[i];
+        if (hit) {
+          counts.reused++;
+          const b = (hit.manifest.meta as { backend?: string }).backend;
+          if (b) backends.add(b);
+          reporter.unitEnd(stage, spec.id, 'reused');
+          return { id: spec.id, key, dir: hit.files, reused: true };
         }
         if (o.signal.aborted) throw new UnitError('interrupted before it started', 'interrupted');
-        const tmp = await store.begin();
-        reporter.unitStart(stage, spec.id);
+        const workDir = join(paths.work, key);
+        const tmp = store.beginSync();
         try {
           const done = await getExecutor().run(
             { stage, kind, id: spec.id, payload: spec.payload, outDir: join(tmp, 'files'), workDir, projectDir: p.dir, backend: o.backend },
             (text) => reporter.unitProgress(stage, spec.id, text),
+            () => reporter.unitStart(stage, spec.id),
           );
-          backends.add(done.backend);
+          if (done.backend) backends.add(done.backend);
           const entry = await store.commit('units', key, tmp, { stage, unit: spec.id, backend: done.backend });
           await rm(workDir, { recursive: true, force: true });
           counts.ran++;
@@ -188,7 +202,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
           return { id: spec.id, key, dir: entry.files, reused: false };
         } catch (err) {
           await rm(tmp, { recursive: true, force: true });
-          reporter.unitEnd(stage, spec.id, 'failed');
+          reporter.unitEnd(stage, spec.id, o.signal.aborted ? 'interrupted' : 'failed');
           if (err instanceof UnitError) throw new UnitError(`unit '${spec.id}': ${err.message}`, err.reason, err.hint);
           throw err;
         }

@@ -21,7 +21,7 @@ async function runJob(job: UnitJob): Promise<void> {
     await loadStageKinds(job.projectDir);
     const kind = getStageKind(job.kind);
     if (!kind?.runUnit) throw new Error(`stage kind '${job.kind}' cannot run units`);
-    let backend = job.backend;
+    let backend: string | undefined;
     await kind.runUnit(job.payload, {
       stage: job.stage,
       outDir: job.outDir,

@@ -23,7 +23,7 @@ export class Optimizer {
     private readonly vars: tf.Variable[],
   ) {
     const count = config.name === 'sgd' ? ((config.momentum ?? 0) > 0 ? 1 : 0) : 2;
-    this.slots = vars.map((v) => Array.from({ length: count }, () => tf.variable(tf.zerosLike(v), false)));
+    this.slots = vars.map((v) => Array.from({ length: count }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false))));
   }
 
   /** Applies one update with learning rate `lr`; `grads` are in the order of the variables. */

@@ -10,8 +10,9 @@ import type { Reporter } from '../../runner/reporter.js';
 
 type PlotKind = 'train' | 'tune' | 'evaluate' | 'shell';
 
+/** Stages with charts: the ML kinds (a shell stage's outputs are the user's own). */
 function plotStages(ctx: Context) {
-  return ctx.pipeline.stages.map((s) => ({ name: s.name, kind: (['train', 'tune', 'evaluate'].includes(s.kind) ? s.kind : 'shell') as PlotKind }));
+  return ctx.pipeline.stages.filter((s) => ['train', 'tune', 'evaluate'].includes(s.kind)).map((s) => ({ name: s.name, kind: s.kind as PlotKind }));
 }
 
 export async function renderAll(ctx: Context, only: string[] | undefined, log: (m: string) => void): Promise<{ images: string[]; report: string }> {

@@ -28,7 +28,7 @@ const terrainSchema = z
 const rainSchema = z
   .object({
     events: range(1, 20, 'number of storm cells per simulation').default([2, 4]),
-    peak_mm_per_h: range(0, 1000, 'peak rainfall intensity of a storm cell in mm/h').default([30, 120]),
+    peak_mm_per_hour: range(0, 1000, 'peak rainfall intensity of a storm cell in mm/h').default([30, 120]),
     radius: range(0.1, 10, 'storm radius as a fraction of the grid side').default([0.15, 0.5]),
     duration: range(0, 1, 'storm duration as a fraction of the simulated steps').default([0.1, 0.4]),
     speed: range(0, 10, 'storm speed in cells per step').default([0, 0.3]),
@@ -46,7 +46,7 @@ export const floodParamsSchema = z
     dx: z.number().positive().default(20).describe('cell size in metres'),
     dt: z.number().positive().default(60).describe('output time step in seconds'),
     manning: z.number().positive().default(0.05).describe("Manning's roughness n (s/m^(1/3))"),
-    infiltration_mm_per_h: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),
+    infiltration_mm_per_hour: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),
     terrain: terrainSchema.prefault({}),
     rain: rainSchema.prefault({}),
   })
@@ -72,7 +72,7 @@ export const floodParamsSchema = z
     dx: p.dx,
     dt: p.dt,
     manning: p.manning,
-    infiltrationMmPerHour: p.infiltration_mm_per_h,
+    infiltrationMmPerHour: p.infiltration_mm_per_hour,
     terrain: {
       relief: p.terrain.relief,
       slope: p.terrain.slope,
@@ -83,7 +83,7 @@ export const floodParamsSchema = z
     },
     rain: {
       events: p.rain.events,
-      peakMmPerHour: p.rain.peak_mm_per_h,
+      peakMmPerHour: p.rain.peak_mm_per_hour,
       radius: p.rain.radius,
       duration: p.rain.duration,
       speed: p.rain.speed,

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateArraySet } from '../../src/data/array-set.js';
+import { DataError } from '../../src/data/data-error.js';
+import { generateFlood, sampleStarts } from '../../src/data/flood/generate.js';
+import { floodParamsSchema, resolveFloodParams } from '../../src/data/flood/params.js';
+import { simulateOne } from '../../src/data/flood/simulate.js';
+
+// Small but not trivial: storms, valleys, outflow and infiltration all happen.
+const small = { grid: 12, simulations: 3, steps: 40, horizon: 10, samplesPerSimulation: 3, dx: 40 };
+
+test('defaults: the reference set is 40 simulations of 32×32, snake_case keys accepted', () => {
+  const p = floodParamsSchema.parse({});
+  assert.equal(p.grid, 32);
+  assert.equal(p.simulations, 40);
+  assert.equal(p.samplesPerSimulation, 4);
+  const q = floodParamsSchema.parse({ samples_per_simulation: 2, rain: { peak_mm_per_hour: [10, 20] } });
+  assert.equal(q.samplesPerSimulation, 2);
+  assert.deepEqual(q.rain.peakMmPerHour, [10, 20]);
+  assert.equal(q.terrain.octaves, 4);
+  assert.equal(floodParamsSchema.safeParse({ samplesPerSimulation: 2 }).success, false, 'camelCase is not a YAML key');
+  // Every camelCase field maps back to its YAML key: resolving resolved parameters changes nothing.
+  assert.deepEqual(resolveFloodParams(q), q);
+  assert.equal(floodParamsSchema.safeParse({ horizon: 200 }).success, false);
+  assert.throws(() => resolveFloodParams({ grid: 2 }), DataError);
+  assert.throws(() => resolveFloodParams({ rain: { speed: [2, 1] } }), /rain\.speed: .*min <= max/);
+});
+
+test('mass is conserved: rain in = water on the grid + outflow + infiltration', () => {
+  const params = resolveFloodParams(small);
+  for (const simulation of [0, 1, 2]) {
+    const { mass } = simulateOne(params, simulation);
+    assert.ok(mass.rain > 0, 'it rained');
+    assert.ok(mass.outflow > 0, 'water left through the boundary');
+    assert.ok(mass.infiltrated > 0, 'water soaked in');
+    assert.ok(mass.stored > 0, 'water is left on the grid');
+    assert.ok(mass.clamped <= 1e-9 * mass.rain, `clamping added ${mass.clamped} m³`);
+    const balance = mass.rain - mass.stored - mass.outflow - mass.infiltrated;
+    assert.ok(Math.abs(balance) <= 1e-9 * mass.rain, `imbalance ${balance} m³ of ${mass.rain} m³`);
+  }
+});
+
+test('without infiltration the balance is rain = stored + outflow', () => {
+  const { mass } = simulateOne(resolveFloodParams({ ...small, infiltrationMmPerHour: 0 }), 0);
+  assert.equal(mass.infiltrated, 0);
+  assert.ok(Math.abs(mass.rain - mass.stored - mass.outflow) <= 1e-9 * mass.rain);
+});
+
+test('depths are never negative and the target differs from the input depth', () => {
+  const set = generateFlood(small);
+  const cells = set.h * set.w;
+  let changed = 0;
+  for (let s = 0; s < set.n; s++) {
+    for (let i = 0; i < cells; i++) {
+      const y = set.y[s * cells + i]!;
+      assert.ok(y >= 0 && Number.isFinite(y));
+      if (Math.abs(y - set.x[(s * cells + i) * 3 + 2]!) > 1e-3) changed++;
+    }
+  }
+  assert.ok(changed > cells, `only ${changed} cells changed depth over the horizon`);
+});
+
+test('the set has the documented layout, one simulation id per simulation', () => {
+  const set = validateArraySet(generateFlood(small));
+  assert.deepEqual([set.n, set.h, set.w, set.cin, set.cout], [9, 12, 12, 3, 1]);
+  assert.deepEqual(set.xChannels, ['elevation', 'rain', 'depth_t0']);
+  assert.deepEqual(set.yChannels, ['depth']);
+  assert.deepEqual(Array.from(set.simulation), [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+  assert.deepEqual(sampleStarts(resolveFloodParams(small)), [0, 15, 30]);
+  // The first sample starts dry: its depth_t0 channel is all zero.
+  for (let i = 0; i < 144; i++) assert.equal(set.x[i * 3 + 2], 0);
+});
+
+test('same seed gives identical bytes; another seed gives another set', () => {
+  const a = generateFlood(small);
+  const b = generateFlood(small);
+  assert.deepEqual(Buffer.from(a.x.buffer), Buffer.from(b.x.buffer));
+  assert.deepEqual(Buffer.from(a.y.buffer), Buffer.from(b.y.buffer));
+  const c = generateFlood({ ...small, seed: 2 });
+  assert.notDeepEqual(Buffer.from(a.y.buffer), Buffer.from(c.y.buffer));
+  assert.notDeepEqual(Buffer.from(a.x.buffer), Buffer.from(c.x.buffer));
+});
+
+test('a simulation re-run alone equals the same simulation inside the set', () => {
+  const params = resolveFloodParams(small);
+  const set = generateFlood(params);
+  const alone = simulateOne(params, 2, [30 + 10]);
+  const cells = 144;
+  const last = set.n - 1;
+  for (let i = 0; i < cells; i++) {
+    assert.equal(set.y[last * cells + i], Math.fround(alone.snapshots.get(40)!.depth[i]!));
+    assert.equal(set.x[(last * cells + i) * 3], Math.fround(alone.elevation[i]!));
+  }
+});
