@@ -25,6 +25,8 @@ export interface UnitSpec {
   id: string;
   /** everything that determines the unit's result; hashed into its cache key */
   payload: Json;
+  /** local details that do not change the result (folders of inputs); not hashed */
+  locals?: Json;
 }
 
 export interface UnitOutcome {
@@ -72,6 +74,7 @@ export interface UnitContext {
   projectDir: string;
   backend: string;
   progress: UnitProgress;
+  locals: Json;
   /** the backend the unit actually trained on (recorded in pipeline.lock) */
   setBackend(name: string): void;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { modelParamsSchema, trainSettingsSchema } from '../../stages/train-settings.js';
+import { floodParamsSchema } from '../data/flood/params.js';
 
 export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -14,11 +15,7 @@ const filesSchema = z.union([
 
 export const dataSchema = z
   .object({
-    generate: z
-      .object({ kind: z.literal('flood') })
-      .catchall(z.unknown())
-      .optional()
-      .describe('embedded flood simulator parameters (see README)'),
+    flood: floodParamsSchema.optional().describe('generate the data with the embedded flood simulator (parameters: see README)'),
     files: filesSchema.optional().describe('user arrays: .npy files or one .npz (paths relative to pipeline.yaml)'),
     split: z
       .object({
@@ -31,7 +28,7 @@ export const dataSchema = z
     val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of a set\'s simulations used for validation'),
   })
   .strict()
-  .refine((d) => (d.generate ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `generate` or `files`' });
+  .refine((d) => (d.flood ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `flood` (generated) or `files` (your arrays)' });
 
 export const stageBaseSchema = z.object({
   kind: z.string().describe('stage kind: train, tune, evaluate, shell, or a kind from stages/'),

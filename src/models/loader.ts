@@ -9,7 +9,7 @@
  */
 import { register } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PipeError } from '../cli/errors.js';
 import { findModelFiles } from './model-sources.js';
 import { withSourceFile } from './registry.js';
@@ -20,15 +20,14 @@ export const API_SPECIFIER = 'pipe-ml/models';
 
 /** The api module beside this file: api.js in dist/, api.ts when running from source under tsx. */
 export function apiModuleUrl(): string {
-  const ext = path.extname(new URL(import.meta.url).pathname) || '.js';
+  const ext = path.extname(fileURLToPath(import.meta.url)) || '.js';
   return new URL(`./api${ext}`, import.meta.url).href;
 }
 
 /** The package root (holds the built-in models/ folder), found from this file in src/ or dist/src/. */
 export function packageRoot(): string {
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const up = here.split(path.sep).includes('dist') ? '../../..' : '../..';
-  return path.resolve(here, up);
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  return path.basename(root) === 'dist' ? path.dirname(root) : root;
 }
 
 let hookRegistered = false;
@@ -69,7 +68,16 @@ const loaded = new Set<string>();
  * Imports every model file under `dirs` (each a project root holding models/) once; files already loaded
  * in this process are skipped, so calling it again after adding a directory is cheap.
  */
-export async function loadModelFiles(dirs: string[]): Promise<void> {
+export function loadModelFiles(dirs: string[]): Promise<void> {
+  // Serialised: registrations are attributed to "the file being imported", one at a time.
+  const run = queue.then(() => loadNow(dirs));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function loadNow(dirs: string[]): Promise<void> {
   const files = (await findModelFiles(dirs)).filter((f) => !loaded.has(f));
   if (files.length === 0) return;
   registerApiHook();

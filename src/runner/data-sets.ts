@@ -17,8 +17,8 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
   if (!p.data) return {};
   const d = p.data;
   let source: unknown;
-  if (d.generate) {
-    source = { generate: d.generate };
+  if (d.flood) {
+    source = { flood: d.flood };
   } else if (d.files) {
     const files: Record<string, string | undefined> = {};
     const paths = 'npz' in d.files ? { npz: d.files.npz } : { x: d.files.x, y: d.files.y, simulation: d.files.simulation };
@@ -48,10 +48,9 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
   const t0 = performance.now();
   let full;
   try {
-    if (d.generate) {
-      const { kind: _kind, ...params } = d.generate;
-      log(`data: generating flood simulations (${JSON.stringify(params)})`);
-      full = generateFlood(params as never);
+    if (d.flood) {
+      log(`data: simulating ${d.flood.simulations} floods on a ${d.flood.grid}×${d.flood.grid} grid`);
+      full = generateFlood(d.flood);
     } else {
       log(`data: loading ${JSON.stringify(d.files)}`);
       full = await loadArrayFiles(d.files as never, p.dir);

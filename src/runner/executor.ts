@@ -12,6 +12,7 @@ export interface UnitJob {
   kind: string;
   id: string;
   payload: Json;
+  locals: Json;
   outDir: string;
   workDir: string;
   projectDir: string;

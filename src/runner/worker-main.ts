@@ -28,6 +28,7 @@ async function runJob(job: UnitJob): Promise<void> {
       workDir: job.workDir,
       projectDir: job.projectDir,
       backend: job.backend,
+      locals: job.locals,
       progress: (text) => {
         send({ type: 'progress', text });
       },

@@ -1,5 +1,6 @@
 // The training engine's public surface for stage code.
-export { tf, initBackend, tfjsVersion, currentBackend, assertTrainingBackend } from './tf.js';
+export { tf, initBackend, currentBackend, assertTrainingBackend } from './tf.js';
+export { tfjsVersion } from './tfjs-version.js';
 export type { BackendInfo, BackendName, BackendRequest } from './tf.js';
 export { trainModel, DivergedError } from './train-model.js';
 export type { TrainConfig, TrainOptions, TrainResult, EpochReport } from './train-model.js';

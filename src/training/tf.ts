@@ -1,25 +1,19 @@
 // The one module of the project that imports tfjs. Everything else gets `tf` from here, so the backend
 // choice and the project's own wasm kernels are in force wherever a tensor is made.
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm-kernels/register.js';
+import { tfjsVersion } from './tfjs-version.js';
 
 export { tf };
+// Also importable alone from './tfjs-version.js', which does not load tfjs (what `pipe status` needs).
+export { tfjsVersion };
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendInfo {
   name: BackendName;
   detail: string;
-}
-
-const require = createRequire(import.meta.url);
-
-/** tfjs version without loading tfjs: `pipe status` calls this for every fingerprint. */
-export function tfjsVersion(): string {
-  const pkg = require('@tensorflow/tfjs-core/package.json') as { version: string };
-  return pkg.version;
 }
 
 let current: BackendInfo | undefined;

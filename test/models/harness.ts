@@ -51,7 +51,7 @@ export function syntheticArrays(n: number, seed: number): Arrays {
   return { x, y, n, h: H, w: W, cin: CIN, cout: 1 };
 }
 
-function maxRelError(a: Float32Array[], b: Float32Array[]): number {
+export function maxRelError(a: Float32Array[], b: Float32Array[]): number {
   let diff = 0;
   let scale = 0;
   a.forEach((ai, k) => ai.forEach((v, i) => {
@@ -61,7 +61,7 @@ function maxRelError(a: Float32Array[], b: Float32Array[]): number {
   return diff / Math.max(scale, 1e-12);
 }
 
-function gradsOn(backend: string, model: tf.LayersModel, x: tf.Tensor): Float32Array[] {
+export function gradsOn(backend: string, model: tf.LayersModel, x: tf.Tensor): Float32Array[] {
   tf.setBackend(backend);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const grads = tf.tidy(() => {

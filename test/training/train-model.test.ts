@@ -172,3 +172,14 @@ async function readCheckpointKey(dir: string): Promise<string | null> {
   const text = bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString('utf8');
   return (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { state: { key: string } }).state.key;
 }
+
+test('a dilated convolution is refused before training, naming the layer', async () => {
+  const build = (): tf.LayersModel => tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 2, kernelSize: 3, padding: 'same', dilationRate: 2, name: 'dilated' }),
+    tf.layers.conv2d({ filters: 1, kernelSize: 1 }),
+  ] });
+  await assert.rejects(
+    trainModel({ build, train, val, config: tinyConfig, checkpointDir: tmp() }),
+    /layer 'dilated' \(Conv2D, dilationRate \[2,2\]\): tfjs has no gradient for dilated convolutions/,
+  );
+});

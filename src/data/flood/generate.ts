@@ -2,6 +2,12 @@ import type { ArraySet } from '../array-set.js';
 import { type FloodOverrides, type FloodParams, resolveFloodParams } from './params.js';
 import { simulateOne } from './simulate.js';
 
+/**
+ * Bump when a change to the simulator changes its output for the same parameters, so cached generated
+ * sets keyed on parameters + this version are regenerated.
+ */
+export const FLOOD_GENERATOR_VERSION = 1;
+
 /** Input channels of the flood set, in order (all in metres). */
 export const FLOOD_X_CHANNELS = ['elevation', 'rain', 'depth_t0'] as const;
 export const FLOOD_Y_CHANNELS = ['depth'] as const;
@@ -22,7 +28,7 @@ export function sampleStarts(params: Pick<FloodParams, 'steps' | 'horizon' | 'sa
  * target is the water depth at t0 + horizon. Getting it right needs where water flows, not just where
  * rain falls, which is what makes architectures differ.
  */
-export function generateFlood(overrides: FloodOverrides | FloodParams = {}): ArraySet {
+export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
   const params = resolveFloodParams(overrides);
   const { grid, simulations, horizon } = params;
   const starts = sampleStarts(params);

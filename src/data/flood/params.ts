@@ -35,7 +35,8 @@ const rainSchema = z
   })
   .strict();
 
-export const floodParamsSchema = z
+/** The keys alone (snake_case, defaults, no cross-field checks), for config layers that extend or merge. */
+export const floodParamsObjectSchema = z
   .object({
     seed: z.number().int().default(1).describe('seed of terrain, rain and sampling'),
     grid: z.number().int().min(4).max(2048).default(32).describe('cells per side (h = w)'),
@@ -50,7 +51,9 @@ export const floodParamsSchema = z
     terrain: terrainSchema.prefault({}),
     rain: rainSchema.prefault({}),
   })
-  .strict()
+  .strict();
+
+export const floodParamsSchema = floodParamsObjectSchema
   .superRefine((p, ctx) => {
     if (p.horizon >= p.steps) {
       ctx.addIssue({ code: 'custom', path: ['horizon'], message: `horizon (${p.horizon}) must be smaller than steps (${p.steps})` });

@@ -1,0 +1,41 @@
+/**
+ * Pieces shared by the ML stage kinds (train, tune, evaluate), main-process side: which data set a stage
+ * trains on, the folders workers need, model hyperparameters per architecture.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { StageContext } from '../api.js';
+import { modelParamsSchema, trainSettingsSchema, type TrainSettings } from '../train-settings.js';
+import { packageRoot } from '../../src/runner/project.js';
+
+export const dataSetSchema = z.enum(['small', 'big', 'test']).describe('the data set to train on');
+
+/** Keys every training stage has: its data set, training settings and model hyperparameters (inherited). */
+export const trainingKeys = {
+  data: dataSetSchema,
+  train: trainSettingsSchema.prefault({}),
+  model_params: modelParamsSchema.default({}),
+  val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of the set\'s simulations held out for validation'),
+};
+
+export function modelRoots(ctx: { projectDir: string }): string[] {
+  return [...new Set([packageRoot(), ctx.projectDir])];
+}
+
+export function modelHash(ctx: StageContext<unknown>, model: string): string {
+  const src = ctx.fingerprint.models[model];
+  if (!src) throw Object.assign(new Error(`model '${model}' has no source file (is it registered in models/?)`), { name: 'PipeError', reason: 'model-unknown' });
+  return src.hash;
+}
+
+export function mergeSettings(base: TrainSettings, over: Record<string, unknown>): TrainSettings {
+  return trainSettingsSchema.parse({ ...base, ...over });
+}
+
+export function dataLocals(ctx: StageContext<unknown>, set: string) {
+  return { dataDir: ctx.dataDir(set), modelRoots: modelRoots(ctx) };
+}
+
+export function joinResults(ctx: StageContext<unknown>, ...parts: string[]): string {
+  return join(ctx.outDir, ...parts);
+}

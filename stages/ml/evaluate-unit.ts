@@ -1,0 +1,134 @@
+/**
+ * One evaluation unit (worker side): a trained model — or the dummy mean predictor — predicts every part
+ * of every set; predictions are inverted to physical units and scored against the raw targets.
+ */
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { UnitContext } from '../api.js';
+import type { ArraySet } from '../../src/data/array-set.js';
+
+export interface EvalPayload {
+  model: string;
+  /** fingerprint of the stage that trained it (or 'dummy') */
+  source: string;
+  sets: Record<string, string>;
+  valFraction: number;
+  splitSeed: number;
+  timing: { warmup: number; repeats: number; batch_size: number };
+  dummySet: string;
+  [k: string]: unknown;
+}
+
+export interface EvalLocals {
+  modelDir: string | null;
+  dataDirs: Record<string, string>;
+  modelRoots: string[];
+}
+
+export interface PartMetrics {
+  n: number;
+  rae: number[];
+  raeSummary: { min: number; q1: number; median: number; q3: number; max: number; mean: number } | null;
+  raeUndefined: number;
+  mae: number;
+  rmse: number;
+  r2: number | null;
+}
+
+export interface ModelEval {
+  params: number;
+  bytes: number;
+  trainSeconds: number | null;
+  inferenceMsPerSample: number | null;
+  sets: Record<string, Record<string, PartMetrics>>;
+}
+
+/** The parts of a set: train/val as split for training, or the whole held-out set as 'test'. */
+export async function setParts(dir: string, set: string, valFraction: number, seed: number): Promise<Record<string, ArraySet>> {
+  const { loadArraySet } = await import('../../src/data/array-set-io.js');
+  const { trainValSplit } = await import('../../src/data/splits.js');
+  const all = await loadArraySet(dir);
+  if (set === 'test') return { test: all };
+  const { train, val } = trainValSplit(all, { valFraction, seed });
+  return { train, val };
+}
+
+export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext): Promise<void> {
+  const { evaluateArrays } = await import('../../src/metrics/evaluate.js');
+  const { summarise } = await import('../../src/metrics/summarise.js');
+  const { writeNpy } = await import('../../src/data/npy.js');
+  let predictFn: (x: ArraySet) => Promise<Float32Array>;
+  let result: Omit<ModelEval, 'sets'>;
+  let timingSet: ArraySet | undefined;
+  if (p.model === 'dummy') {
+    const parts = await setParts(l.dataDirs[p.dummySet]!, p.dummySet, p.valFraction, p.splitSeed);
+    const fit = parts.train ?? parts.test!;
+    const means = new Float64Array(fit.cout);
+    for (let i = 0; i < fit.y.length; i++) means[i % fit.cout]! += fit.y[i]!;
+    for (let c = 0; c < fit.cout; c++) means[c]! /= fit.y.length / fit.cout;
+    predictFn = async (s) => {
+      const out = new Float32Array(s.n * s.h * s.w * s.cout);
+      for (let i = 0; i < out.length; i++) out[i] = means[i % s.cout]!;
+      return out;
+    };
+    result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
+  } else {
+    const training = await import('../../src/training/index.js');
+    const { loadModelFiles } = await import('../../src/models/loader.js');
+    const { Scaler } = await import('../../src/data/scaler.js');
+    const info = await training.initBackend(ctx.backend as 'auto');
+    ctx.setBackend(info.name);
+    await loadModelFiles(l.modelRoots);
+    const model = await training.loadModel(l.modelDir!);
+    const scaler = Scaler.fromJSON(JSON.parse(await readFile(join(l.modelDir!, 'scaler.json'), 'utf8')));
+    const batch = p.timing.batch_size;
+    predictFn = async (s) => scaler.invertY(await training.predict(model, { x: scaler.applyX(s.x), n: s.n, h: s.h, w: s.w, cin: s.cin }, batch));
+    const history = JSON.parse(await readFile(join(l.modelDir!, 'history.json'), 'utf8')) as { seconds?: number };
+    let bytes = 0;
+    for (const f of ['model.json', 'weights.bin']) bytes += (await stat(join(l.modelDir!, f))).size;
+    result = { params: model.countParams(), bytes, trainSeconds: history.seconds ?? null, inferenceMsPerSample: null };
+    timingSet = (await setParts(l.dataDirs.test ?? Object.values(l.dataDirs)[0]!, l.dataDirs.test ? 'test' : 'small', p.valFraction, p.splitSeed)).test;
+    if (timingSet) result.inferenceMsPerSample = await timeInference(training, model, scaler.applyX(timingSet.x), timingSet, p.timing);
+  }
+  const sets: ModelEval['sets'] = {};
+  await mkdir(join(ctx.outDir, 'predictions'), { recursive: true });
+  for (const [set, dir] of Object.entries(l.dataDirs)) {
+    sets[set] = {};
+    for (const [part, data] of Object.entries(await setParts(dir, set, p.valFraction, p.splitSeed))) {
+      if (data.n === 0) continue;
+      const pred = await predictFn(data);
+      const m = evaluateArrays(pred, data.y, data.h * data.w * data.cout);
+      sets[set]![part] = { n: m.n, rae: m.rae, raeSummary: m.rae.length ? summarise(m.rae) : null, raeUndefined: m.raeUndefined, mae: m.mae, rmse: m.rmse, r2: Number.isFinite(m.r2) ? m.r2 : null };
+      const shape = [data.n, data.h, data.w, data.cout];
+      await writeNpy(join(ctx.outDir, 'predictions', `${set}-${part}.npy`), pred, shape);
+      if (p.model === 'dummy') {
+        await mkdir(join(ctx.outDir, 'targets'), { recursive: true });
+        await writeNpy(join(ctx.outDir, 'targets', `${set}-${part}.npy`), data.y, shape);
+      }
+    }
+    ctx.progress(`${p.model}: evaluated ${set}`);
+  }
+  const out: ModelEval = { ...result, sets };
+  await writeFile(join(ctx.outDir, 'eval.json'), JSON.stringify(out));
+}
+
+/** Warm up, then the median over repeated timed batches, per sample. */
+async function timeInference(
+  training: typeof import('../../src/training/index.js'),
+  model: import('../../src/training/index.js').tf.LayersModel,
+  x: Float32Array,
+  s: ArraySet,
+  t: EvalPayload['timing'],
+): Promise<number> {
+  const b = Math.min(t.batch_size, s.n);
+  const input = { x: x.subarray(0, b * s.h * s.w * s.cin), n: b, h: s.h, w: s.w, cin: s.cin };
+  for (let i = 0; i < t.warmup; i++) await training.predict(model, input, b);
+  const times: number[] = [];
+  for (let i = 0; i < t.repeats; i++) {
+    const t0 = performance.now();
+    await training.predict(model, input, b);
+    times.push((performance.now() - t0) / b);
+  }
+  times.sort((a, c) => a - c);
+  return Number(times[Math.floor(times.length / 2)]!.toFixed(4));
+}

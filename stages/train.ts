@@ -1,0 +1,94 @@
+/**
+ * `train`: trains a list of architectures on one data set, one cached unit per architecture (parallel up
+ * to --jobs), and ranks them by best validation loss (ties: by name).
+ *
+ * Outputs: models/<model>/{model.json, weights.bin, history.json, scaler.json, summary.json},
+ * ranking.json, config.json.
+ */
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { registerStageKind, type Json, type StageKind } from './api.js';
+import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
+import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
+import { splitTunedParams } from './ml/train-config.js';
+import { describeSel, producedCount, resolveSelection, selectionInputs, selectionSchema, type Selection } from './selection.js';
+
+const trainParams = z.object({
+  ...trainingKeys,
+  models: selectionSchema.describe('architectures: a list, or a selection such as { top: 4, of: A, tuned: B }'),
+});
+
+type TrainParams = z.infer<typeof trainParams>;
+
+export interface RankingRow {
+  model: string;
+  bestVal: number | null;
+  bestEpoch: number;
+  seconds: number;
+  params: number;
+}
+
+const train: StageKind<TrainParams> = {
+  kind: 'train',
+  description: 'train architectures on a data set and rank them by validation loss',
+  params: trainParams,
+  usesTraining: true,
+  inherits: ['train', 'model_params'],
+  inputs: (p) => ({ data: [p.data], files: [], ...selectionInputs(p.models, ['models']) }),
+  validate(p, others) {
+    const sel = p.models as Selection;
+    if (!Array.isArray(sel) && 'top' in sel) {
+      const up = others[sel.of];
+      const n = up ? producedCount(up, others) : undefined;
+      if (n !== undefined && sel.top > n) return [{ path: ['models', 'top'], message: `top ${sel.top} of ${sel.of}, but ${sel.of} trains only ${n} model${n === 1 ? '' : 's'}`, hint: `use top: ${n} or fewer` }];
+      if (sel.tuned && others[sel.tuned] && others[sel.tuned]!.kind !== 'tune') return [{ path: ['models', 'tuned'], message: `tuned: ${sel.tuned} must be a tune stage (it is ${others[sel.tuned]!.kind})` }];
+    }
+    if (Array.isArray(sel) && new Set(sel).size !== sel.length) return [{ path: ['models'], message: 'a model is listed twice' }];
+    return [];
+  },
+  describeSelection: (p, fresh) => describeSel(p.models, fresh),
+  async run(ctx) {
+    const p = ctx.params;
+    const { models, tuned } = resolveSelection(p.models, ctx.resultsOf);
+    const locals = dataLocals(ctx, p.data) satisfies FitLocals;
+    const configs = models.map((model) => {
+      let settings = p.train;
+      let hp = { ...(p.model_params[model] ?? {}) };
+      if (tuned?.model === model) {
+        const split = splitTunedParams(tuned.params);
+        settings = mergeSettings(settings, split.train);
+        hp = { ...hp, ...split.model };
+      }
+      const payload: FitPayload = { model, modelHash: modelHash(ctx, model), hp, train: settings, seed: ctx.seed, data: ctx.fingerprint.data[p.data]!, valFraction: p.val_fraction, splitSeed: ctx.seed };
+      return payload;
+    });
+    ctx.progress(`training ${models.join(', ')} on '${p.data}'`);
+    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c as unknown as Json, locals: locals as unknown as Json })));
+    const rows: RankingRow[] = [];
+    for (const u of done) {
+      const dest = join(ctx.outDir, 'models', u.id);
+      await mkdir(dest, { recursive: true });
+      await cp(u.dir, dest, { recursive: true });
+      const s = JSON.parse(await readFile(join(u.dir, 'summary.json'), 'utf8')) as FitSummary;
+      rows.push({ model: s.model, bestVal: s.bestVal, bestEpoch: s.bestEpoch, seconds: Number(s.seconds.toFixed(2)), params: s.params });
+    }
+    rows.sort((a, b) => (a.bestVal ?? Infinity) - (b.bestVal ?? Infinity) || a.model.localeCompare(b.model));
+    await writeFile(join(ctx.outDir, 'ranking.json'), JSON.stringify(rows, null, 1));
+    await writeFile(join(ctx.outDir, 'config.json'), JSON.stringify(Object.fromEntries(configs.map((c) => [c.model, { hp: c.hp, train: c.train, tuned: tuned?.model === c.model ? tuned : undefined }])), null, 1));
+    return {
+      metrics: {
+        ranking: rows.map((r) => r.model),
+        best: rows[0]?.model ?? null,
+        best_val_loss: rows[0]?.bestVal ?? null,
+        ...Object.fromEntries(rows.map((r) => [`val_loss.${r.model}`, r.bestVal])),
+      },
+    };
+  },
+  async runUnit(payload, ctx) {
+    const { runFitUnit } = await import('./ml/fit-unit.js');
+    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: false });
+  },
+};
+
+registerStageKind(train);

@@ -1,0 +1,122 @@
+/**
+ * `tune`: tunes one architecture over a search space (training settings `train.*`, model
+ * hyperparameters `model.*`). Trials are proposed in fixed batches (`batch_size`, independent of --jobs);
+ * each trial is a cached unit whose payload holds everything that decides it — its params and the
+ * earlier-batch records its pruner compares with — so the same seed gives the same trials, pruning and
+ * best config with any --jobs (see src/tuning/study.ts).
+ *
+ * Outputs: best.json, trials.json, trials.csv, models/<model>/ (the best trial's model and history).
+ */
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { registerStageKind, type Json, type StageKind } from './api.js';
+import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
+import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
+import { splitTunedParams } from './ml/train-config.js';
+import { trainSettingsSchema } from './train-settings.js';
+import { tuneConfigSchema, createStudy, studyConfig, earlierRecords, trialsCsv, type TrialRecord } from '../src/tuning/index.js';
+import { describeSel, resolveSelection, selectionInputs } from './selection.js';
+
+const modelRef = z.union([z.string().min(1), z.object({ best: z.string().min(1) }).strict()]).describe('the architecture to tune: a name or { best: <train stage> }');
+
+const tuneParams = tuneConfigSchema.extend({ ...trainingKeys, model: modelRef });
+type TuneParams = z.infer<typeof tuneParams>;
+
+const asSelection = (m: TuneParams['model']) => (typeof m === 'string' ? [m] : m);
+
+const tune: StageKind<TuneParams> = {
+  kind: 'tune',
+  description: 'tune one architecture: search space, sampler, pruner, trial budget',
+  params: tuneParams,
+  usesTraining: true,
+  inherits: ['train', 'model_params'],
+  inputs: (p) => ({ data: [p.data], files: [], ...selectionInputs(asSelection(p.model), ['model']) }),
+  validate(p, others) {
+    const problems: { path: (string | number)[]; message: string; hint?: string }[] = [];
+    const trainKeys = Object.keys(trainSettingsSchema.shape);
+    for (const key of Object.keys(p.space)) {
+      if (key.startsWith('train.')) {
+        const k = key.slice(6);
+        if (!trainKeys.includes(k)) problems.push({ path: ['space', key], message: `'${k}' is not a training setting`, hint: `tunable training settings: ${trainKeys.join(', ')}` });
+      } else if (!key.startsWith('model.')) {
+        problems.push({ path: ['space', key], message: `search-space keys start with 'train.' (a training setting) or 'model.' (a model hyperparameter), got '${key}'`, hint: `e.g. train.lr or model.filters` });
+      }
+    }
+    if (typeof p.model !== 'string' && others[p.model.best] && others[p.model.best]!.kind !== 'train') {
+      problems.push({ path: ['model', 'best'], message: `best: ${p.model.best} must name a train stage (it is ${others[p.model.best]!.kind})` });
+    }
+    return problems;
+  },
+  describeSelection: (p, fresh) => describeSel(asSelection(p.model), fresh),
+  async run(ctx) {
+    const p = ctx.params;
+    const model = resolveSelection(asSelection(p.model), ctx.resultsOf).models[0]!;
+    const study = createStudy(studyConfig(p));
+    const locals = dataLocals(ctx, p.data) satisfies FitLocals;
+    const done: TrialRecord[] = [];
+    const dirs = new Map<number, string>();
+    ctx.progress(`tuning ${model}: ${study.budget} trials in batches of ${study.batchSize}`);
+    for (;;) {
+      const batch = study.nextBatch(done);
+      if (!batch.length) break;
+      const units = batch.map((trial) => {
+        const split = splitTunedParams(trial.params);
+        const payload: FitPayload = {
+          model,
+          modelHash: modelHash(ctx, model),
+          hp: { ...(p.model_params[model] ?? {}), ...split.model },
+          train: mergeSettings(p.train, split.train),
+          seed: ctx.seed,
+          data: ctx.fingerprint.data[p.data]!,
+          valFraction: p.val_fraction,
+          splitSeed: ctx.seed,
+          pruning: { pruner: p.pruner as unknown as Json, earlier: earlierRecords(trial.number, study.batchSize, done) as unknown as Json[] },
+        };
+        return { id: `trial-${trial.number}`, payload: { ...payload, trial: trial.number, params: trial.params } as unknown as Json, locals: locals as unknown as Json };
+      });
+      const outcomes = await ctx.runUnits(units);
+      for (const [i, u] of outcomes.entries()) {
+        const trial = batch[i]!;
+        const s = JSON.parse(await readFile(join(u.dir, 'summary.json'), 'utf8')) as FitSummary;
+        const hist = existsSync(join(u.dir, 'history.json')) ? (JSON.parse(await readFile(join(u.dir, 'history.json'), 'utf8')) as { val: number[] }) : { val: [] };
+        done.push({
+          number: trial.number,
+          params: trial.params,
+          state: s.status === 'diverged' ? 'failed' : s.status === 'pruned' ? 'pruned' : 'complete',
+          value: s.bestVal,
+          intermediate: hist.val,
+          epochs: s.epochs,
+          seconds: Number(s.seconds.toFixed(2)),
+        });
+        dirs.set(trial.number, u.dir);
+      }
+      ctx.progress(`${done.length}/${study.budget} trials, best ${study.best(done)?.value?.toPrecision(4) ?? '–'}`);
+    }
+    const best = study.best(done);
+    if (!best) throw Object.assign(new Error(`every trial of ${model} failed or was pruned before reporting a loss`), { name: 'PipeError', reason: 'stage-failed', hint: 'widen the search space or lower the learning-rate range' });
+    done.sort((a, b) => a.number - b.number);
+    await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number }, null, 1));
+    await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));
+    await writeFile(join(ctx.outDir, 'trials.csv'), trialsCsv(done));
+    const dest = join(ctx.outDir, 'models', model);
+    await mkdir(dest, { recursive: true });
+    await cp(dirs.get(best.number)!, dest, { recursive: true });
+    return {
+      metrics: {
+        model,
+        best_value: best.value,
+        best_trial: best.number,
+        best_params: best.params as Json,
+        trials: { complete: done.filter((t) => t.state === 'complete').length, pruned: done.filter((t) => t.state === 'pruned').length, failed: done.filter((t) => t.state === 'failed').length },
+      },
+    };
+  },
+  async runUnit(payload, ctx) {
+    const { runFitUnit } = await import('./ml/fit-unit.js');
+    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: true });
+  },
+};
+
+registerStageKind(tune);
