@@ -83,6 +83,15 @@ export interface StageResult {
   /** headline metrics recorded in pipeline.lock */
   metrics: Record<string, Json>;
   units?: { ran: number; reused: number };
+  /** outputs that hold wall-clock timings (relative paths; '*' matches within a name): kept in results
+   *  but left out of the lock's output hashes, so two runs of the same study give identical locks.
+   *  Files named timing.json are always volatile. */
+  volatile?: string[];
+}
+
+export function isVolatile(file: string, patterns: string[] = []): boolean {
+  if (file === 'timing.json' || file.endsWith('/timing.json')) return true;
+  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(file));
 }
 
 export interface StageKind<P = any> {

@@ -82,7 +82,9 @@ const evaluate: StageKind<EvaluateParams> = {
         }
       }
     }
-    return { metrics: headline };
+    // metrics.json/.csv carry timings (training seconds, ms/sample); accuracy is pinned by the headline
+    // metrics and the prediction arrays.
+    return { metrics: headline, volatile: ['metrics.json', 'metrics.csv'] };
   },
   async runUnit(payload, ctx) {
     const { runEvalUnit } = await import('./ml/evaluate-unit.js');

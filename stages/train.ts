@@ -25,7 +25,6 @@ export interface RankingRow {
   model: string;
   bestVal: number | null;
   bestEpoch: number;
-  seconds: number;
   params: number;
 }
 
@@ -71,7 +70,7 @@ const train: StageKind<TrainParams> = {
       await mkdir(dest, { recursive: true });
       await cp(u.dir, dest, { recursive: true });
       const s = JSON.parse(await readFile(join(u.dir, 'summary.json'), 'utf8')) as FitSummary;
-      rows.push({ model: s.model, bestVal: s.bestVal, bestEpoch: s.bestEpoch, seconds: Number(s.seconds.toFixed(2)), params: s.params });
+      rows.push({ model: s.model, bestVal: s.bestVal, bestEpoch: s.bestEpoch, params: s.params });
     }
     rows.sort((a, b) => (a.bestVal ?? Infinity) - (b.bestVal ?? Infinity) || a.model.localeCompare(b.model));
     await writeFile(join(ctx.outDir, 'ranking.json'), JSON.stringify(rows, null, 1));

@@ -88,7 +88,7 @@ const tune: StageKind<TuneParams> = {
           value: s.bestVal,
           intermediate: hist.val,
           epochs: s.epochs,
-          seconds: Number(s.seconds.toFixed(2)),
+          seconds: await unitSeconds(u.dir),
         });
         dirs.set(trial.number, u.dir);
       }
@@ -104,12 +104,13 @@ const tune: StageKind<TuneParams> = {
     await mkdir(dest, { recursive: true });
     await cp(dirs.get(best.number)!, dest, { recursive: true });
     return {
+      volatile: ['trials.json', 'trials.csv'],
       metrics: {
         model,
         best_value: best.value,
         best_trial: best.number,
         best_params: best.params as Json,
-        trials: { complete: done.filter((t) => t.state === 'complete').length, pruned: done.filter((t) => t.state === 'pruned').length, failed: done.filter((t) => t.state === 'failed').length },
+        trials_run: { complete: done.filter((t) => t.state === 'complete').length, pruned: done.filter((t) => t.state === 'pruned').length, failed: done.filter((t) => t.state === 'failed').length },
       },
     };
   },
@@ -118,5 +119,13 @@ const tune: StageKind<TuneParams> = {
     await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: true });
   },
 };
+
+async function unitSeconds(dir: string): Promise<number> {
+  try {
+    return Number((JSON.parse(await readFile(join(dir, 'timing.json'), 'utf8')) as { seconds: number }).seconds.toFixed(2));
+  } catch {
+    return 0;
+  }
+}
 
 registerStageKind(tune);

@@ -12,10 +12,12 @@ import type { FingerprintParts } from './fingerprint.js';
 export interface LockStage {
   fingerprint: string;
   parts: FingerprintParts;
+  /** output file → sha256, timing files excluded */
   outputs: Record<string, string>;
+  /** patterns of outputs that hold timings (present in results, not hashed) */
+  volatile?: string[];
   metrics: Record<string, unknown>;
   backend: string;
-  seconds: number;
 }
 
 export interface LockFile {

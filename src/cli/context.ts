@@ -28,14 +28,14 @@ export interface Context {
   backend: string;
 }
 
-export async function loadContext(opts: GlobalOptions, overrides: { results?: string; cache?: string } = {}): Promise<Context> {
+export async function loadContext(opts: GlobalOptions, scratch?: string): Promise<Context> {
   const cwd = process.cwd();
   const configFile = join(cwd, opts.config);
   await loadStageKinds(join(configFile, '..'));
   const pre = projectPaths(configFile, opts.profile);
   const models = await modelSources(pre.modelDirs);
   const pipeline = loadPipeline({ file: opts.config, cwd, profile: opts.profile, sets: opts.set, models: [...models.keys()].sort() });
-  const paths = projectPaths(pipeline.file, opts.profile, overrides.results, overrides.cache);
+  const paths = projectPaths(pipeline.file, opts.profile, scratch);
   return {
     pipeline,
     paths,

@@ -21,20 +21,21 @@ export interface ProjectPaths {
   modelDirs: string[];
 }
 
-export function projectPaths(configFile: string, profile?: string, resultsOverride?: string, cacheOverride?: string): ProjectPaths {
+/** A scratch root (pipe verify) moves results, cache, state and the lock away from the project's own. */
+export function projectPaths(configFile: string, profile?: string, scratch?: string): ProjectPaths {
   const dir = dirname(configFile);
-  const pipeDir = join(dir, '.pipe');
-  const cache = cacheOverride ?? (process.env.PIPE_CACHE_DIR ? resolve(process.env.PIPE_CACHE_DIR) : join(pipeDir, 'cache'));
+  const pipeDir = scratch ? join(scratch, '.pipe') : join(dir, '.pipe');
+  const cache = scratch ? join(pipeDir, 'cache') : process.env.PIPE_CACHE_DIR ? resolve(process.env.PIPE_CACHE_DIR) : join(pipeDir, 'cache');
   const modelDirs = [...new Set([packageRoot(), dir])];
   return {
     dir,
     configFile,
-    results: resultsOverride ?? join(dir, 'results'),
+    results: join(scratch ?? dir, 'results'),
     pipeDir,
     cache,
     work: join(cache, '..', 'work'),
     state: join(pipeDir, 'state'),
-    lock: lockPathFor(configFile, profile),
+    lock: scratch ? join(scratch, 'pipeline.lock') : lockPathFor(configFile, profile),
     modelDirs,
   };
 }

@@ -11,7 +11,7 @@ import { CacheStore } from '../cache/store.js';
 import { PipeError } from '../cli/errors.js';
 import type { Pipeline } from '../config/load.js';
 import { dependentsOf, topoOrder } from '../dag/graph.js';
-import { getStageKind, type StageContext, type UnitOutcome, type UnitSpec } from '../../stages/api.js';
+import { getStageKind, isVolatile, type StageContext, type UnitOutcome, type UnitSpec } from '../../stages/api.js';
 import { materialiseData } from './data-sets.js';
 import { ProcessPool, UnitError, type Executor } from './executor.js';
 import type { ProjectPaths } from './project.js';
@@ -75,17 +75,18 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
     const base = { name: entry.name, units: { ran: 0, reused: 0 }, reasons: entry.reasons };
     if (entry.action === 'fresh') return { ...base, status: 'fresh', seconds: 0 };
     reporter.stageStart(entry.name, entry.reasons);
-    const finish = async (files: string, hashes: Record<string, string>, metrics: Record<string, unknown>, backend: string) => {
+    const finish = async (files: string, hashes: Record<string, string>, metrics: Record<string, unknown>, backend: string, volatile: string[]) => {
       await publishResults(paths.results, entry.name, files, hashes, o.stat);
-      o.lock.stages[entry.name] = { fingerprint: st.fingerprint, parts: st.parts, outputs: hashes, metrics, backend, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) };
+      const outputs = Object.fromEntries(Object.entries(hashes).filter(([f]) => !isVolatile(f, volatile)));
+      o.lock.stages[entry.name] = { fingerprint: st.fingerprint, parts: st.parts, outputs, ...(volatile.length ? { volatile } : {}), metrics, backend };
       lockWrites = lockWrites.then(() => writeLock(paths.lock, o.lock));
       await lockWrites;
     };
     if (!entry.forced) {
       const hit = await store.get('stages', st.fingerprint);
       if (hit) {
-        const meta = hit.manifest.meta as { metrics?: Record<string, unknown>; backend?: string };
-        await finish(hit.files, hit.manifest.files, meta.metrics ?? {}, meta.backend ?? st.parts.backend);
+        const meta = hit.manifest.meta as { metrics?: Record<string, unknown>; backend?: string; volatile?: string[] };
+        await finish(hit.files, hit.manifest.files, meta.metrics ?? {}, meta.backend ?? st.parts.backend, meta.volatile ?? []);
         return { ...base, status: 'restored', seconds: (performance.now() - t0) / 1000, backend: meta.backend };
       }
     }
@@ -126,8 +127,8 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
       };
       const result = await kind.run(ctx);
       const backend = backends.size ? [...backends].sort().join('+') : st.parts.backend;
-      const committed = await store.commit('stages', st.fingerprint, tmp, { stage: entry.name, metrics: result.metrics, backend, units: unitKeys });
-      await finish(committed.files, committed.manifest.files, result.metrics, backend);
+      const committed = await store.commit('stages', st.fingerprint, tmp, { stage: entry.name, metrics: result.metrics, backend, units: unitKeys, volatile: result.volatile ?? [] });
+      await finish(committed.files, committed.manifest.files, result.metrics, backend, result.volatile ?? []);
       return { ...base, status: 'ran', seconds: (performance.now() - t0) / 1000, units, backend };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });

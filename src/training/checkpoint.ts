@@ -34,12 +34,17 @@ interface Header {
   groups: { weights: number[]; slots: number[]; best: number[] };
 }
 
+// JSON has no Infinity/NaN (a fresh "best so far" is Infinity); they travel as tagged strings.
+const NON_FINITE: Record<string, number> = { '#Infinity': Infinity, '#-Infinity': -Infinity, '#NaN': NaN };
+const keepNonFinite = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v);
+const restoreNonFinite = (_k: string, v: unknown): unknown => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v);
+
 export async function writeCheckpoint(dir: string, ckpt: Checkpoint): Promise<void> {
   const header: Header = {
     state: ckpt.state,
     groups: { weights: ckpt.weights.map((a) => a.length), slots: ckpt.slots.map((a) => a.length), best: ckpt.best.map((a) => a.length) },
   };
-  const json = Buffer.from(MAGIC + JSON.stringify(header), 'utf8');
+  const json = Buffer.from(MAGIC + JSON.stringify(header, keepNonFinite), 'utf8');
   const headerBytes = 4 + json.length;
   const dataStart = Math.ceil(headerBytes / 4) * 4;
   const all = [...ckpt.weights, ...ckpt.slots, ...ckpt.best];
@@ -69,7 +74,7 @@ export async function readCheckpoint(dir: string, key: string): Promise<Checkpoi
   const jsonLen = bytes.readUInt32LE(0);
   const text = bytes.subarray(4, 4 + jsonLen).toString('utf8');
   if (!text.startsWith(MAGIC)) throw new Error(`${path} is not a pipe training checkpoint; delete it to start over`);
-  const header = JSON.parse(text.slice(MAGIC.length)) as Header;
+  const header = JSON.parse(text.slice(MAGIC.length), restoreNonFinite) as Header;
   if (header.state.key !== key) return null;
   const dataStart = Math.ceil((4 + jsonLen) / 4) * 4;
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + bytes.length) as ArrayBuffer);

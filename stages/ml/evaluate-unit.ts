@@ -83,10 +83,10 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     const scaler = Scaler.fromJSON(JSON.parse(await readFile(join(l.modelDir!, 'scaler.json'), 'utf8')));
     const batch = p.timing.batch_size;
     predictFn = async (s) => scaler.invertY(await training.predict(model, { x: scaler.applyX(s.x), n: s.n, h: s.h, w: s.w, cin: s.cin }, batch));
-    const history = JSON.parse(await readFile(join(l.modelDir!, 'history.json'), 'utf8')) as { seconds?: number };
+    const timing = JSON.parse(await readFile(join(l.modelDir!, 'timing.json'), 'utf8')) as { seconds?: number };
     let bytes = 0;
     for (const f of ['model.json', 'weights.bin']) bytes += (await stat(join(l.modelDir!, f))).size;
-    result = { params: model.countParams(), bytes, trainSeconds: history.seconds ?? null, inferenceMsPerSample: null };
+    result = { params: model.countParams(), bytes, trainSeconds: timing.seconds ?? null, inferenceMsPerSample: null };
     timingSet = (await setParts(l.dataDirs.test ?? Object.values(l.dataDirs)[0]!, l.dataDirs.test ? 'test' : 'small', p.valFraction, p.splitSeed)).test;
     if (timingSet) result.inferenceMsPerSample = await timeInference(training, model, scaler.applyX(timingSet.x), timingSet, p.timing);
   }

@@ -33,7 +33,6 @@ export interface FitSummary {
   bestVal: number | null;
   bestEpoch: number;
   epochs: number;
-  seconds: number;
   params: number;
   status: 'complete' | 'stopped' | 'pruned' | 'diverged';
   message?: string;
@@ -83,7 +82,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
     }));
   } catch (err) {
     if (opts.allowDiverged && err instanceof training.DivergedError) {
-      const summary: FitSummary = { model: payload.model, bestVal: null, bestEpoch: -1, epochs: err.epoch, seconds: 0, params: 0, status: 'diverged', message: err.message };
+      const summary: FitSummary = { model: payload.model, bestVal: null, bestEpoch: -1, epochs: err.epoch, params: 0, status: 'diverged', message: err.message };
       await writeFile(join(ctx.outDir, 'summary.json'), JSON.stringify(summary, null, 1));
       return summary;
     }
@@ -92,14 +91,16 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const h = result.history;
   await mkdir(ctx.outDir, { recursive: true });
   await training.saveModel(model, ctx.outDir);
-  await writeFile(join(ctx.outDir, 'history.json'), JSON.stringify(h, null, 1));
+  // Wall-clock time goes to timing.json so every other output is byte-for-byte reproducible.
+  const { seconds, ...stableHistory } = h;
+  await writeFile(join(ctx.outDir, 'history.json'), JSON.stringify(stableHistory, null, 1));
+  await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
   const summary: FitSummary = {
     model: payload.model,
     bestVal: Number.isFinite(h.val[h.bestEpoch]) ? h.val[h.bestEpoch]! : null,
     bestEpoch: h.bestEpoch,
     epochs: h.stoppedEpoch + 1,
-    seconds: h.seconds,
     params: model.countParams(),
     status: result.status,
   };

@@ -51,14 +51,17 @@ export function syntheticArrays(n: number, seed: number): Arrays {
   return { x, y, n, h: H, w: W, cin: CIN, cout: 1 };
 }
 
-export function maxRelError(a: Float32Array[], b: Float32Array[]): number {
+/** ‖a − b‖₂ / ‖b‖₂ over all gradients together: robust to the odd ReLU/max-pool kink the backends resolve differently. */
+export function relError(a: Float32Array[], b: Float32Array[]): number {
   let diff = 0;
-  let scale = 0;
-  a.forEach((ai, k) => ai.forEach((v, i) => {
-    diff = Math.max(diff, Math.abs(v - b[k]![i]!));
-    scale = Math.max(scale, Math.abs(b[k]![i]!));
-  }));
-  return diff / Math.max(scale, 1e-12);
+  let norm = 0;
+  a.forEach((ai, k) =>
+    ai.forEach((v, i) => {
+      diff += (v - b[k]![i]!) ** 2;
+      norm += b[k]![i]! ** 2;
+    }),
+  );
+  return Math.sqrt(diff / Math.max(norm, 1e-30));
 }
 
 export function gradsOn(backend: string, model: tf.LayersModel, x: tf.Tensor): Float32Array[] {
@@ -121,7 +124,7 @@ export function testArchitecture(c: ArchitectureCase): void {
   });
 
   test(`${c.name}: gradients on wasm equal the cpu backend's`, () => {
-    const m = buildModel(c.name, shapes, c.hp);
+    const m = new SeededRandom(11).asMathRandom(() => buildModel(c.name, shapes, c.hp));
     const x = tf.tensor4d(syntheticArrays(1, 7).x, [1, H, W, CIN]);
     const saved = m.getWeights().map((w) => tf.clone(w));
     const wasm = gradsOn('wasm', m, x);
@@ -130,8 +133,8 @@ export function testArchitecture(c: ArchitectureCase): void {
     tf.setBackend('wasm');
     tf.dispose([x, ...saved]);
     m.dispose();
-    const err = maxRelError(wasm, cpu);
-    assert.ok(err < 1e-3, `max relative gradient error ${err}`);
+    const err = relError(wasm, cpu);
+    assert.ok(err < 1e-4, `relative gradient error ${err}`);
   });
 
   test(`${c.name}: trains on wasm with decreasing loss`, async () => {

@@ -183,3 +183,20 @@ test('a dilated convolution is refused before training, naming the layer', async
     /layer 'dilated' \(Conv2D, dilationRate \[2,2\]\): tfjs has no gradient for dilated convolutions/,
   );
 });
+
+test('checkpoint round trip keeps non-finite numbers and refuses a corrupt file', async () => {
+  const { writeCheckpoint } = await import('../../src/training/checkpoint.js');
+  const { writeFileSync } = await import('node:fs');
+  const dir = tmp();
+  const state = {
+    key: 'k', epochsDone: 1, rng: 7, optimizerStep: 3, history: { train: [1], val: [2], lr: [0.1] },
+    plateau: { lr: 0.1, best: Infinity, bad: 0 }, early: { best: 2, bestEpoch: 0, wait: 0 }, seconds: 1, finished: null,
+  };
+  await writeCheckpoint(dir, { state, weights: [Float32Array.of(1, 2)], slots: [Float32Array.of(3)], best: [] });
+  const back = await readCheckpoint(dir, 'k');
+  assert.equal(back?.state.plateau.best, Infinity);
+  assert.deepEqual(Array.from(back!.weights[0]), [1, 2]);
+  assert.equal(await readCheckpoint(dir, 'other-config'), null);
+  writeFileSync(join(dir, 'checkpoint.bin'), readFileSync(join(dir, 'checkpoint.bin')).subarray(0, 60));
+  await assert.rejects(readCheckpoint(dir, 'k'), /not a pipe training checkpoint|corrupt/);
+});

@@ -1,0 +1,85 @@
+/**
+ * `pipe metrics [--diff]`: the evaluation stage's headline table (model × set: median RAE, MAE, R²,
+ * params, ms/sample); with --diff, compared with the committed pipeline.lock, changed rows marked.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { PipeError } from '../errors.js';
+import { loadContext, type GlobalOptions } from '../context.js';
+import type { LockFile } from '../../cache/lock-file.js';
+
+interface Row {
+  model: string;
+  set: string;
+  part: string;
+  rae: number | null;
+  mae: number;
+  r2: number | null;
+  params: number;
+  ms: number | null;
+}
+
+export function metricsRows(metricsFile: string): Row[] {
+  const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
+    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null }>> }>;
+  };
+  const rows: Row[] = [];
+  for (const [model, ev] of Object.entries(m.models)) {
+    for (const [set, parts] of Object.entries(ev.sets)) {
+      for (const [part, pm] of Object.entries(parts)) {
+        rows.push({ model, set, part, rae: pm.raeSummary?.median ?? null, mae: pm.mae, r2: pm.r2, params: ev.params, ms: ev.inferenceMsPerSample });
+      }
+    }
+  }
+  return rows;
+}
+
+/** The committed lock (git HEAD) when available, else the lock on disk. */
+function committedLock(lockPath: string, dir: string): LockFile | undefined {
+  try {
+    const rel = lockPath.slice(dir.length + 1);
+    return parse(execFileSync('git', ['show', `HEAD:./${rel}`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LockFile;
+  } catch {
+    return existsSync(lockPath) ? (parse(readFileSync(lockPath, 'utf8')) as LockFile) : undefined;
+  }
+}
+
+export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }): Promise<number> {
+  const ctx = await loadContext(flags);
+  const ev = ctx.pipeline.stages.filter((s) => s.kind === 'evaluate').pop();
+  if (!ev) throw new PipeError('usage', 'this pipeline has no evaluate stage, so there is no metrics table', { hint: 'add a stage with kind: evaluate' });
+  const file = join(ctx.paths.results, ev.name, 'metrics.json');
+  if (!existsSync(file)) throw new PipeError('usage', `no metrics yet: ${file} is missing`, { hint: `run \`pipe run --stage ${ev.name}\`${flags.profile ? ` --profile ${flags.profile}` : ''} first` });
+  const rows = metricsRows(file);
+  const locked = flags.diff ? committedLock(ctx.paths.lock, ctx.pipeline.dir)?.stages[ev.name]?.metrics : undefined;
+  if (flags.diff && !locked) throw new PipeError('usage', `the committed lock has no metrics for stage ${ev.name}`, { hint: 'commit pipeline.lock after a run to compare against it' });
+  const changed = (r: Row) => {
+    if (!locked) return false;
+    const key = `${r.model}.${r.set}.${r.part}`;
+    const was = locked[`rae_median.${key}`];
+    const wasMae = locked[`mae.${key}`];
+    const near = (a: unknown, b: number | null) => (a === undefined && b === null) || (typeof a === 'number' && b !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
+    return !near(was, r.rae === null ? null : Number(r.rae.toPrecision(6))) || !near(wasMae, Number(r.mae.toPrecision(6)));
+  };
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ stage: ev.name, rows: rows.map((r) => ({ ...r, ...(flags.diff ? { changed: changed(r) } : {}) })) })}\n`);
+    return 0;
+  }
+  const fmt = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
+  const table = [
+    [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'median RAE', 'MAE (m)', 'R²', 'params', 'ms/sample'],
+    ...rows.map((r) => [...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3), r.params.toLocaleString('en-US'), fmt(r.ms, 3)]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  for (const [i, row] of table.entries()) {
+    process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd()}\n`);
+    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  }
+  if (flags.diff) {
+    const n = rows.filter(changed).length;
+    process.stdout.write(n ? `${n} row${n === 1 ? '' : 's'} changed since the committed lock (marked *)\n` : 'no change since the committed lock\n');
+  }
+  return 0;
+}

@@ -1,0 +1,39 @@
+/**
+ * `pipe models [--json]`: every architecture (built-in and the project's models/), its source file,
+ * parameter count and size in bytes for the configured grid, and whether it fits that grid.
+ */
+import { resolve } from 'node:path';
+import { loadContext, type GlobalOptions } from '../context.js';
+
+/** [h, w, cin] → [h, w, cout] of one sample as the pipeline's data section defines it. */
+export async function configuredShapes(data: import('../../config/schema.js').DataConfig | undefined, dir: string): Promise<{ input: [number, number, number]; output: [number, number, number] }> {
+  if (!data) return { input: [32, 32, 3], output: [32, 32, 1] };
+  if (data.flood) {
+    const { FLOOD_X_CHANNELS, FLOOD_Y_CHANNELS } = await import('../../data/flood/generate.js');
+    return { input: [data.flood.grid, data.flood.grid, FLOOD_X_CHANNELS.length], output: [data.flood.grid, data.flood.grid, FLOOD_Y_CHANNELS.length] };
+  }
+  const { loadArrayFiles } = await import('../../data/load-array-files.js');
+  const set = await loadArrayFiles(data.files as never, dir);
+  return { input: [set.h, set.w, set.cin], output: [set.h, set.w, set.cout] };
+}
+
+export async function modelsCommand(flags: GlobalOptions): Promise<number> {
+  const ctx = await loadContext(flags);
+  const shapes = await configuredShapes(ctx.pipeline.data, ctx.pipeline.dir);
+  const { initBackend } = await import('../../training/tf.js');
+  await initBackend('wasm');
+  const { modelsReport } = await import('../../models/models-report.js');
+  const hp = (ctx.pipeline.stages.find((s) => s.params.model_params)?.params.model_params ?? {}) as Record<string, Record<string, unknown>>;
+  const rows = await modelsReport({ dirs: ctx.paths.modelDirs, inputShape: shapes.input, outputShape: shapes.output, hp });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ grid: shapes, models: rows.map((r) => ({ ...r, file: resolve(r.file) })) })}\n`);
+    return 0;
+  }
+  const table = [['model', 'source', 'params', 'bytes', `fits ${shapes.input.join('×')}`], ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  for (const [i, row] of table.entries()) {
+    process.stdout.write(`${row.map((c, j) => (j === 2 || j === 3 ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd()}\n`);
+    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  }
+  return 0;
+}
