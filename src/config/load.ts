@@ -66,8 +66,8 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   for (const s of sets) applySet(merged, s);
   const fail = failer(src, sets, profile, opts.profile);
 
-  const top = pipelineSchema.safeParse(merged);
-  if (!top.success) throw fail(top.error.issues[0]!, [], pipelineSchema);
+  const top = pipelineSchema.safeParse(merged, { reportInput: true });
+  if (!top.success) throw fail(firstIssue(top.error.issues), [], pipelineSchema);
   const cfg = top.data;
 
   const names = Object.keys(cfg.stages);
@@ -86,8 +86,8 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
       if (inherited !== undefined) withInherited[section] = deepMerge(inherited, rawStage[section] ?? {});
     }
     const schema = (kind.params as z.ZodObject<any>).extend(stageBaseSchema.shape).strict();
-    const parsed = schema.safeParse(withInherited);
-    if (!parsed.success) throw fail(parsed.error.issues[0]!, ['stages', name], schema, kind.inherits);
+    const parsed = schema.safeParse(withInherited, { reportInput: true });
+    if (!parsed.success) throw fail(firstIssue(parsed.error.issues), ['stages', name], schema, kind.inherits);
     const { kind: _k, needs, description, ...params } = parsed.data as Plain & { needs: string[]; description?: string };
     for (const [i, need] of needs.entries()) {
       if (!names.includes(need)) {
@@ -146,6 +146,11 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     verify: cfg.verify ?? { relative_tolerance: 0, cross_backend_tolerance: 0.05 },
     plots: cfg.plots ?? { width: 1600, height: 1000, maps: 3 },
   };
+}
+
+/** A misspelt key also shows up as "required key missing"; the misspelling is the useful report. */
+function firstIssue<T extends { code?: string }>(issues: T[]): T {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
 }
 
 export function didYouMean(word: string, candidates: string[]): string {

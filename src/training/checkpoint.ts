@@ -71,13 +71,23 @@ export async function readCheckpoint(dir: string, key: string): Promise<Checkpoi
     throw err;
   }
   const path = join(dir, CHECKPOINT_FILE);
+  const corrupt = (why: string): Error => new Error(`${path} is not a valid pipe training checkpoint (${why}); delete it to start over`);
+  if (bytes.length < 4 + MAGIC.length) throw corrupt('too short');
   const jsonLen = bytes.readUInt32LE(0);
   const text = bytes.subarray(4, 4 + jsonLen).toString('utf8');
-  if (!text.startsWith(MAGIC)) throw new Error(`${path} is not a pipe training checkpoint; delete it to start over`);
-  const header = JSON.parse(text.slice(MAGIC.length), restoreNonFinite) as Header;
+  if (!text.startsWith(MAGIC)) throw corrupt('no checkpoint header');
+  if (bytes.length < 4 + jsonLen) throw corrupt('truncated header');
+  let header: Header;
+  try {
+    header = JSON.parse(text.slice(MAGIC.length), restoreNonFinite) as Header;
+  } catch (err) {
+    throw corrupt((err as Error).message);
+  }
   if (header.state.key !== key) return null;
   const dataStart = Math.ceil((4 + jsonLen) / 4) * 4;
-  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  const floats = Math.floor((bytes.length - dataStart) / 4);
+  if (floats < 0 || bytes.length !== dataStart + floats * 4) throw corrupt('truncated data');
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + dataStart + floats * 4) as ArrayBuffer);
   let at = 0;
   const take = (lengths: number[]): Float32Array[] =>
     lengths.map((n) => {
@@ -88,6 +98,6 @@ export async function readCheckpoint(dir: string, key: string): Promise<Checkpoi
   const weights = take(header.groups.weights);
   const slots = take(header.groups.slots);
   const best = take(header.groups.best);
-  if (at !== data.length) throw new Error(`${path} is truncated or corrupt (${data.length} floats, header says ${at}); delete it`);
+  if (at !== data.length) throw corrupt(`${data.length} floats stored, header lists ${at}`);
   return { state: header.state, weights, slots, best };
 }
