@@ -87,6 +87,16 @@ export function buildProgram(signal: AbortSignal): Command {
       process.exitCode = await gcCommand(opts);
     });
 
+  program
+    .command('schema')
+    .description('print the JSON schema of pipeline.yaml (the repository ships it as pipeline.schema.json)')
+    .action(async () => {
+      const { loadStageKinds } = await import('../runner/stage-kinds.js');
+      await loadStageKinds(process.cwd());
+      const { pipelineJsonSchema } = await import('../config/json-schema.js');
+      process.stdout.write(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`);
+    });
+
   return program;
 }
 

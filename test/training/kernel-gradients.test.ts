@@ -51,14 +51,16 @@ checkConv('Conv2DBackprop*', [2, 6, 6, 3], [3, 3, 3, 4], { stride: 1, dilation: 
 checkConv('Conv2DBackprop*', [2, 6, 6, 3], [3, 3, 3, 4], { stride: 2, dilation: 1, pad: 'same' });
 checkConv('Conv2DBackprop*', [2, 7, 7, 3], [3, 3, 3, 4], { stride: 1, dilation: 1, pad: 'valid' });
 checkConv('Conv2DBackprop*', [2, 7, 7, 3], [2, 2, 3, 4], { stride: 2, dilation: 1, pad: 'valid' });
+checkConv('Conv2DBackprop*', [2, 8, 8, 3], [2, 2, 3, 4], { stride: 2, dilation: 1, pad: 'valid' });
+checkConv('Conv2DBackprop*', [2, 9, 9, 2], [3, 3, 2, 3], { stride: 3, dilation: 1, pad: 'same' });
 checkConv('Conv2DBackprop*', [2, 5, 5, 2], [1, 1, 2, 3], { stride: 1, dilation: 1, pad: 'same' });
 checkConv('DepthwiseConv2dNativeBackprop*', [2, 6, 6, 3], [3, 3, 3, 2], { stride: 1, dilation: 1, pad: 'same', depthwise: true });
 checkConv('DepthwiseConv2dNativeBackprop*', [2, 7, 7, 2], [3, 3, 2, 1], { stride: 2, dilation: 1, pad: 'valid', depthwise: true });
 
-test('Conv2DBackpropInput via conv2dTranspose, strides 1 and 2', () => {
-  for (const stride of [1, 2]) {
+test('Conv2DBackpropInput via conv2dTranspose: kernel 3 strides 1 and 2, kernel 2 stride 2', () => {
+  for (const [stride, k] of [[1, 3], [2, 3], [2, 2]]) {
     const ys: Shape4 = [2, 4, 4, 3]; // the transpose conv's input = the forward conv's output
-    const fs: Shape4 = [3, 3, 2, 3];
+    const fs: Shape4 = [k, k, 2, 3];
     const outShape: Shape4 = [2, 4 * stride, 4 * stride, 2];
     const dy = values(size(ys), 4);
     const f = values(size(fs), 5);
@@ -148,4 +150,25 @@ test('UnsortedSegmentSum via the gradient of gather (embedding lookup)', () => {
   const gather = (v: Float64Array): Float64Array => Float64Array.from(ids.flatMap((i) => [v[i * 3], v[i * 3 + 1], v[i * 3 + 2]]));
   const fd = finiteDiff((v) => dot(gather(v), r), table);
   assert.ok(relError(g, fd) <= TOL, `error ${relError(g, fd)}`);
+});
+
+test('Slice and SplitV (own, in place) match the cpu backend on every kind of slice', () => {
+  const shape = [2, 5, 4, 6];
+  const x = values(2 * 5 * 4 * 6, 17);
+  const cases: [number[], number[]][] = [
+    [[0, 0, 0, 0], [2, 5, 4, 6]], [[1, 0, 0, 0], [1, 5, 4, 6]], [[0, 1, 0, 0], [2, 3, 4, 6]],
+    [[0, 0, 0, 2], [2, 5, 4, 3]], [[1, 2, 1, 1], [1, 2, 2, 4]], [[0, 4, 3, 5], [2, 1, 1, 1]], [[0, 0, 0, 0], [2, 0, 4, 6]],
+  ];
+  const run = (backend: string): number[][] => {
+    tf.setBackend(backend);
+    const out = tf.tidy(() => {
+      const t = tf.tensor4d(Float32Array.from(x), shape as Shape4);
+      const slices = cases.map(([b, s]) => tf.slice(t, b, s));
+      const parts = [...tf.split(t, [1, 3, 2], 3), ...tf.split(t, 5, 1), ...tf.split(tf.reshape(t, [40, 6]), [2, 4], 1)];
+      return [...slices, ...parts].map((p) => Array.from(p.dataSync()));
+    });
+    tf.setBackend('wasm');
+    return out;
+  };
+  assert.deepEqual(run('wasm'), run('cpu'));
 });

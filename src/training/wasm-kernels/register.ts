@@ -1,10 +1,12 @@
 // Replaces the wasm kernels that are missing, wrong or slow in tfjs-backend-wasm 4.22 (see DESIGN.md,
-// "Training engine"). Must run before the wasm backend is first used; repeated calls are no-ops.
+// "Training engine"), and Slice/SplitV, which copy the whole input for every slice. Must run before the
+// wasm backend is first used; repeated calls are no-ops.
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
+import { sliceConfigs } from './slice.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import type { KernelConfig, TF } from './wasm-context.js';
 
@@ -19,6 +21,8 @@ export const OWN_WASM_KERNELS = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'Slice',
+  'SplitV',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -32,6 +36,7 @@ export function registerWasmKernels(tf: TF): void {
     depthwiseBackpropFilterConfig(tf),
     depthwiseBackpropInputConfig(tf),
     unsortedSegmentSumConfig(),
+    ...sliceConfigs(tf, original('Slice')),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
