@@ -1,7 +1,7 @@
 /**
  * The executor: "run this unit of work with these inputs, give me its outputs". Locally that is a pool of
- * worker processes (so a crash or out-of-memory in one unit does not take the runner down, and each
- * worker keeps its tfjs instance warm across units). Later executors (BullMQ, Slurm) implement the same.
+ * worker processes, a fresh one per unit (so a crash or out-of-memory in one unit does not take the runner
+ * down, and no state leaks from one unit into the next). Later executors (BullMQ, Slurm) implement the same.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -94,10 +94,13 @@ export class ProcessPool implements Executor {
 
   private dispatch(w: Worker, item: (typeof this.queue)[number]): void {
     w.busy = true;
+    // One unit per process: tfjs names layers from process-wide counters, so a model built in a worker
+    // that already built others would be saved with other layer names (different model.json bytes).
     const finish = () => {
       w.child.off('message', onMessage);
       w.child.off('exit', onExit);
-      w.busy = false;
+      this.workers = this.workers.filter((x) => x !== w);
+      if (w.child.connected) w.child.disconnect();
       this.pump();
     };
     const onMessage = (m: Msg) => {

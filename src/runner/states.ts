@@ -2,7 +2,7 @@
  * Fingerprint every stage and decide fresh or stale, with reasons — without running or loading anything
  * heavy (no tfjs, no data generation), so `pipe status` and a no-op `pipe run` stay fast.
  */
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { explainChange, fingerprintOf, type FingerprintParts } from '../cache/fingerprint.js';
 import type { LockFile, LockStage } from '../cache/lock-file.js';
@@ -11,7 +11,7 @@ import type { Pipeline, StageDef } from '../config/load.js';
 import { topoOrder } from '../dag/graph.js';
 import { getStageKind } from '../../stages/api.js';
 import { dataHashes } from './data-sets.js';
-import { expectedBackend, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
+import { expectedBackend, packageRoot, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
 
 export interface ModelSource {
   file: string;
@@ -49,6 +49,16 @@ export function candidateModels(p: Pipeline, stage: StageDef, seen = new Set<str
   return [...out].sort();
 }
 
+/** A model file named relative to the root it lives in (project, else the pipe package): no absolute paths
+ *  in fingerprints, so a lock verifies in any checkout. */
+export function modelFileLabel(file: string, projectDir: string): string {
+  for (const root of [projectDir, packageRoot()]) {
+    const rel = relative(root, file);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  }
+  return file;
+}
+
 export async function computeStates(inp: StateInputs): Promise<StageState[]> {
   const { pipeline: p, paths, lock, stat } = inp;
   const data = await dataHashes(p, stat);
@@ -61,7 +71,7 @@ export async function computeStates(inp: StateInputs): Promise<StageState[]> {
     const models: Record<string, ModelSource> = {};
     for (const m of candidateModels(p, stage)) {
       const src = inp.models.get(m);
-      if (src) models[m] = { file: relative(p.dir, src.file).split('\\').join('/') || src.file, hash: src.hash };
+      if (src) models[m] = { file: modelFileLabel(src.file, p.dir), hash: src.hash };
     }
     const files: Record<string, string> = {};
     if (stage.inputs.files.length) {

@@ -26,6 +26,20 @@ export function conv2dBackpropFilterConfig(tf: TF): KernelConfig {
     // read, e.g. VALID with stride 2 on an odd size) is cropped afterwards.
     const bottom = Math.max(0, (kh - 1) * dh + (ho - 1) * sh + 1 - h - top);
     const right = Math.max(0, (kw - 1) * dw + (wo - 1) * sw + 1 - w - left);
+    const c = x.shape[3];
+    const co = filterShape[3];
+    if (sh === 1 && sw === 1 && dh === 1 && dw === 1 && c <= co) {
+      // XNNPACK repacks the filter operand on every call, so let the smaller of x and dy be the filter:
+      // with x as a [H,W,N,C] filter over dy seen as [Co,Ho,Wo,N], the result comes out spatially flipped.
+      return withScope(tf, backend, (s) => {
+        const dyt = s.run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] });
+        const xt = s.run('Transpose', { x }, { perm: [1, 2, 0, 3] });
+        const pad = { top: kh - 1 - top, bottom: h - ho + top, left: kw - 1 - left, right: w - wo + left };
+        const out = s.run('Conv2D', { x: dyt, filter: xt }, { strides: [1, 1], dilations: [1, 1], pad: explicitPad(pad), dataFormat: 'NHWC' });
+        const unflipped = s.run('Reverse', { x: out }, { dims: [1, 2] });
+        return s.run('Transpose', { x: unflipped }, { perm: [1, 2, 3, 0] });
+      });
+    }
     return withScope(tf, backend, (s) => {
       const xt = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
