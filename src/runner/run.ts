@@ -12,7 +12,7 @@ import { PipeError } from '../cli/errors.js';
 import type { Pipeline } from '../config/load.js';
 import { dependentsOf, topoOrder } from '../dag/graph.js';
 import { getStageKind, isVolatile, type StageContext, type UnitOutcome, type UnitSpec } from '../../stages/api.js';
-import { materialiseData } from './data-sets.js';
+import { dataHashes as computeDataHashes, materialiseData } from './data-sets.js';
 import { ProcessPool, UnitError, type Executor } from './executor.js';
 import type { ProjectPaths } from './project.js';
 import { publishResults } from './results-dir.js';
@@ -149,7 +149,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
     let d = dataDirs.get(set);
     if (!d) {
       d = (async () => {
-        dataHashes ??= Object.fromEntries(o.states.flatMap((s) => Object.entries(s.parts.data)));
+        dataHashes ??= await computeDataHashes(p, o.stat);
         return materialiseData(p, store, dataHashes, set, (m) => reporter.info(m));
       })();
       dataDirs.set(set, d);

@@ -1,0 +1,87 @@
+/**
+ * ML stage kinds at the edges: a stage reading only one data set, training that diverges (nothing cached,
+ * a clear reason), a kill -9 during training resumed from the unit's checkpoint.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Project, exitOf, waitFor } from './rig.js';
+
+const DATA = `data:
+  flood: { grid: 16, simulations: 8, steps: 40, samples_per_simulation: 2, horizon: 10 }
+  split: { small: 3, test: 2 }
+`;
+
+test('a train stage that reads only the big set; its data is generated once for every set', (t) => {
+  const p = new Project({
+    'pipeline.yaml': `${DATA}train: { epochs: 2, batch_size: 4 }
+stages:
+  big_only:
+    kind: train
+    data: big
+    models: [unet_lite]
+`,
+  });
+  t.after(() => p.cleanup());
+  const r = p.runJson(['run', '--no-plots']);
+  assert.equal(r.result.code, 0, r.result.stderr);
+  const ranking = JSON.parse(p.read('results/big_only/ranking.json'));
+  assert.equal(ranking[0].model, 'unet_lite');
+  assert.ok(ranking[0].bestVal > 0);
+  for (const f of ['model.json', 'weights.bin', 'history.json', 'scaler.json', 'timing.json']) assert.ok(p.exists(`results/big_only/models/unet_lite/${f}`), f);
+  assert.equal(readdirSync(join(p.dir, '.pipe/cache/data')).length, 3, 'small, big and test are materialised together');
+  assert.match(p.read('pipeline.lock'), /backend: wasm/);
+});
+
+test('a diverging training fails the stage with reason diverged and caches nothing', (t) => {
+  const p = new Project({
+    'pipeline.yaml': `${DATA}train: { epochs: 3, batch_size: 4, lr: 10, optimizer: sgd, momentum: 0.99, loss: l2 }
+stages:
+  A:
+    kind: train
+    data: small
+    models: [plain_cnn]
+`,
+  });
+  t.after(() => p.cleanup());
+  const r = p.runJson(['run', '--no-plots']);
+  assert.equal(r.result.code, 1);
+  assert.equal(r.stages.A!.status, 'failed');
+  assert.match(r.result.stderr, /diverged in epoch \d+ .*last finite epoch loss/);
+  assert.ok(!p.exists('results/A'));
+  assert.deepEqual(p.exists('.pipe/cache/units') ? readdirSync(join(p.dir, '.pipe/cache/units')) : [], []);
+});
+
+test('kill -9 during training: the rerun resumes the unit from its epoch checkpoint', async (t) => {
+  const p = new Project({
+    'pipeline.yaml': `data:
+  flood: { grid: 16, simulations: 10, steps: 40, samples_per_simulation: 4, horizon: 10 }
+  split: { small: 5, test: 2 }
+train: { epochs: 40, batch_size: 2 }
+stages:
+  A:
+    kind: train
+    data: big
+    models: [unet]
+`,
+  });
+  t.after(() => p.cleanup());
+  const child = p.spawn(['run', '--jobs', '1', '--no-plots']);
+  const checkpoint = () => {
+    try {
+      return readdirSync(join(p.dir, '.pipe/work')).some((k) => readdirSync(join(p.dir, '.pipe/work', k)).includes('checkpoint.bin'));
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(() => /epoch [3-9]\/40|epoch \d\d\/40/.test(child.output()) && checkpoint(), 'a few epochs', 120_000);
+  process.kill(-child.pid!, 'SIGKILL');
+  await exitOf(child);
+  const resumed = p.run(['run', '--jobs', '1', '--no-plots']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const firstEpoch = /A\/unet: epoch (\d+)\/40/.exec(resumed.stderr);
+  assert.ok(firstEpoch && Number(firstEpoch[1]) > 1, `the rerun must start past epoch 1, it printed: ${resumed.stderr.slice(0, 400)}`);
+  const h = JSON.parse(p.read('results/A/models/unet/history.json'));
+  assert.equal(h.val.length, 40);
+});
