@@ -4,7 +4,7 @@
 import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
-interface IssueLike {
+export interface IssueLike {
   path: PropertyKey[];
   message: string;
   hint?: string;

@@ -10,7 +10,7 @@ import { getStageKind, stageKinds, type StageInputs } from '../../stages/api.js'
 import { pipelineSchema, stageBaseSchema, type DataConfig, type PipelineConfig } from './schema.js';
 import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile, type Plain, type SetOverride } from './overrides.js';
 import { hasPath, locate, readConfigSource, type ConfigPath, type ConfigSource } from './source.js';
-import { describeIssue } from './issues.js';
+import { describeIssue, type IssueLike } from './issues.js';
 import { findCycle } from '../dag/graph.js';
 
 export interface StageDef {
@@ -157,14 +157,6 @@ export function didYouMean(word: string, candidates: string[]): string {
   if (!candidates.length) return '';
   const best = closest(word, candidates);
   return ` (did you mean '${best}'?)`;
-}
-
-interface IssueLike {
-  path: PropertyKey[];
-  message: string;
-  hint?: string;
-  code?: string;
-  keys?: string[];
 }
 
 /** Builds the error for an issue at `prefix + issue.path`, located where that value came from. */

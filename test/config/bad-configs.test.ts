@@ -80,6 +80,8 @@ const CASES: Case[] = [
   { name: '--set through a scalar', args: ['--set', 'train.epochs.x=1'], message: /'train.epochs' is not a mapping/ },
   { name: 'unknown --stage', args: ['--stage', 'Z'], message: /--stage Z: no such stage/ },
   { name: 'bad --jobs', args: ['--jobs', '0'], message: /--jobs 0: expected a whole number/ },
+  { name: 'unknown --backend', args: ['--backend', 'gpu'], message: /argument 'gpu' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/ },
+  { name: 'forced backend that is not installed', args: ['--backend', 'tensorflow'], message: /backend tensorflow was forced, but @tensorflow\/tfjs-node\(-gpu\) is not installed/, code: 4 },
 ];
 
 for (const c of CASES) {

@@ -2,6 +2,8 @@
  * `pipe plot [--stage S]`: re-render charts and report.html from results/, without training and without
  * loading tfjs. `pipe run` calls renderAfterRun for the stages it ran or restored.
  */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { loadContext, states as computeStates, type Context, type GlobalOptions } from '../context.js';
@@ -18,10 +20,25 @@ function plotStages(ctx: Context) {
 export async function renderAll(ctx: Context, only: string[] | undefined, log: (m: string) => void): Promise<{ images: string[]; report: string }> {
   const { plotStudy } = await import('../../plots/plot-study.js');
   const { writeReport } = await import('../../plots/report.js');
+  const { readHeadlineMetrics } = await import('../../plots/metrics-table.js');
   const { plots } = ctx.pipeline;
-  const images = await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), only, width: plots.width, height: plots.height, onSkip: (s, why) => log(`plot: ${s}: ${why}`) });
+  const plottable = new Set(plotStages(ctx).map((s) => s.name));
+  only = only?.filter((s) => plottable.has(s));
+  const images = only?.length === 0 ? [] : await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), only, width: plots.width, height: plots.height, onSkip: (s, why) => log(`plot: ${s}: ${why}`) });
   const states = await computeStates(ctx);
-  const all = only ? await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), width: plots.width, height: plots.height, onSkip: () => {}, dryRun: true } as never).catch(() => images) : images;
+  // The report shows every chart on disk, not only the ones just re-rendered.
+  const order = ctx.pipeline.stages.map((s) => s.name);
+  const dir = join(ctx.paths.results, 'plots');
+  const stageOf = (f: string) => order.filter((s) => f.startsWith(`${s}-`)).sort((a, b) => b.length - a.length)[0];
+  const all = existsSync(dir)
+    ? (await readdir(dir))
+        .filter((f) => f.endsWith('.png') && stageOf(f) !== undefined)
+        .sort((a, b) => order.indexOf(stageOf(a)!) - order.indexOf(stageOf(b)!) || a.localeCompare(b))
+        .map((f) => join(dir, f))
+    : images;
+  const evaluate = ctx.pipeline.stages.filter((s) => s.kind === 'evaluate').pop();
+  const metricsFile = evaluate && join(ctx.paths.results, evaluate.name, 'metrics.json');
+  const metricsTable = metricsFile && existsSync(metricsFile) ? await readHeadlineMetrics(metricsFile) : undefined;
   const report = await writeReport({
     resultsDir: ctx.paths.results,
     title: `${ctx.pipeline.name}${ctx.pipeline.profile ? ` (profile ${ctx.pipeline.profile})` : ''}`,
@@ -29,6 +46,7 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
       nodes: states.map((s) => ({ name: s.name, kind: s.kind, status: s.stale ? 'stale' : 'fresh', fingerprint: s.fingerprint })),
       edges: ctx.pipeline.stages.flatMap((s) => s.needs.map((n) => [n, s.name] as [string, string])),
     },
+    metricsTable,
     images: all,
   });
   return { images, report };

@@ -13,6 +13,7 @@ import { didYouMean } from '../../config/load.js';
 import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
 import { renderAfterRun } from './plot.js';
+import { expectedBackend } from '../../runner/project.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -47,8 +48,15 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     return 0;
   }
   const toRun = plan.filter((e) => e.action === 'run');
+  const backend = expectedBackend(ctx.backend);
+  if (ctx.backend === 'tensorflow' && expectedBackend('auto') !== 'tensorflow') {
+    throw new PipeError('backend-unavailable', 'backend tensorflow was forced, but @tensorflow/tfjs-node(-gpu) is not installed with its native binding', {
+      hint: 'on a machine that can download libtensorflow: npm install @tensorflow/tfjs-node-gpu (or tfjs-node); or use --backend wasm',
+    });
+  }
+  const trains = toRun.some((e) => getStageKind(p.byName.get(e.name)!.kind)?.usesTraining);
+  if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
-  if (!flags.json && toRun.length) reporter.info(`pipe: backend ${ctx.backend}${ctx.backend === 'auto' ? '' : ' (forced)'}, ${jobs} job${jobs > 1 ? 's' : ''}`);
   let outcomes: StageOutcome[] = [];
   if (toRun.length) {
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
