@@ -43,6 +43,9 @@ export function describeIssue(
       if (issue.input === undefined) return { message: `${at} is required (expected ${issue.expected})`, keyProblem: true, pathSuffix: [] };
       return { message: `${at}: expected ${issue.expected}, got ${describeValue(issue.input)}`, keyProblem: false, pathSuffix: [] };
     }
+    case undefined:
+      // pipe's own checks: the message already says what and where
+      return { message: issue.message, hint: issue.hint, keyProblem: false, pathSuffix: [] };
     default:
       return { message: `${at}: ${issue.message.replace(/^Invalid input: /, '')}`, hint: issue.hint, keyProblem: false, pathSuffix: [] };
   }

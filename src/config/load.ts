@@ -104,12 +104,11 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
       }
     }
     if (opts.models) {
-      for (const [i, m] of inputs.models.entries()) {
+      for (const m of inputs.models) {
         if (!opts.models.includes(m)) {
-          throw new PipeError('model-unknown', `unknown model '${m}'${didYouMean(m, opts.models)}`, {
-            location: locateStageModel(src, name, m, i),
-            hint: `models found: ${opts.models.join(', ')} (add one by dropping a file in models/, see models/_template.ts.example)`,
-          });
+          const path = modelPath(rawStage, m);
+          const e = fail({ path, message: `unknown model '${m}'${didYouMean(m, opts.models)}`, hint: `models found: ${opts.models.join(', ')} (add one by dropping a file in models/, see models/_template.ts.example)` }, ['stages', name]);
+          throw new PipeError('model-unknown', e.message, { location: e.location, hint: e.hint });
         }
       }
     }
@@ -182,10 +181,8 @@ function failer(src: ConfigSource, sets: SetOverride[], profile: Plain | undefin
   };
 }
 
-function locateStageModel(src: ConfigSource, stage: string, model: string, index: number) {
-  for (const p of [['stages', stage, 'models', index], ['stages', stage, 'model']] as ConfigPath[]) {
-    if (hasPath(src, p)) return locate(src, p);
-  }
-  void model;
-  return locate(src, ['stages', stage]);
+/** Where a model name sits in a stage: `models: [..]` (its index) or `model:`. */
+function modelPath(rawStage: Plain, model: string): ConfigPath {
+  if (Array.isArray(rawStage.models)) return ['models', rawStage.models.indexOf(model)];
+  return [rawStage.model !== undefined ? 'model' : 'models'];
 }
