@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PipeError } from '../errors.js';
 import { loadContext, states as computeStates, type Context, type GlobalOptions } from '../context.js';
 import { didYouMean } from '../../config/load.js';
@@ -55,7 +55,7 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
 export async function renderAfterRun(ctx: Context, stages: string[], reporter: Reporter): Promise<void> {
   try {
     const { images, report } = await renderAll(ctx, stages, (m) => reporter.info(m));
-    reporter.info(`plots: ${images.length} chart${images.length === 1 ? '' : 's'} in ${join(ctx.paths.results, 'plots')}; report: ${report}`);
+    if (images.length) reporter.info(`plots: ${images.length} chart${images.length === 1 ? '' : 's'} in ${relative(process.cwd(), join(ctx.paths.results, 'plots'))}; report: ${relative(process.cwd(), report)}`);
   } catch (err) {
     reporter.warn(`rendering plots failed: ${(err as Error).message} (results are complete; retry with \`pipe plot\`)`);
   }
@@ -71,6 +71,6 @@ export async function plotCommand(flags: GlobalOptions & { stage?: string[] }): 
   const { images, report } = await renderAll(ctx, only, (m) => process.stderr.write(`${m}\n`));
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (flags.json) process.stdout.write(`${JSON.stringify({ images, report, seconds: Number(secs) })}\n`);
-  else process.stdout.write(`${images.map((i) => `  ${i}`).join('\n')}\npipe plot: ${images.length} chart${images.length === 1 ? '' : 's'} and ${report} in ${secs} s\n`);
+  else process.stdout.write(`${images.map((i) => `  ${relative(process.cwd(), i)}`).join('\n')}\npipe plot: ${images.length} chart${images.length === 1 ? '' : 's'} and ${relative(process.cwd(), report)} in ${secs} s\n`);
   return 0;
 }
