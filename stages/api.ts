@@ -3,7 +3,7 @@
  * stage's internals, only the committed results folders the runner hands it. Kinds register themselves
  * by name; a user adds one by dropping a file in the project's stages/ folder that calls registerStageKind.
  */
-import type { z } from 'zod';
+import type { z as zod } from 'zod';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -98,7 +98,7 @@ export interface StageKind<P = any> {
   kind: string;
   description: string;
   /** zod schema of the stage's own keys (kind/needs/description are added by the config layer) */
-  params: z.ZodType<P>;
+  params: zod.ZodType<P>;
   /** does this kind need the ML training engine (workers load tfjs)? */
   usesTraining?: boolean;
   /** top-level sections (e.g. `train`, `model_params`) deep-merged under the stage's key of the same name */
@@ -114,11 +114,31 @@ export interface StageKind<P = any> {
   runUnit?(payload: Json, ctx: UnitContext): Promise<void>;
 }
 
+export { z } from 'zod';
+
 const kinds = new Map<string, StageKind>();
+const sources = new Map<string, string>();
+let loadingFile: string | undefined;
 
 export function registerStageKind(kind: StageKind): void {
-  if (kinds.has(kind.kind)) throw new Error(`stage kind '${kind.kind}' is registered twice`);
+  if (kinds.has(kind.kind)) throw new Error(`stage kind '${kind.kind}' is registered twice${loadingFile ? ` (again in ${loadingFile})` : ''}`);
   kinds.set(kind.kind, kind);
+  if (loadingFile) sources.set(kind.kind, loadingFile);
+}
+
+/** The project file a user-defined kind came from (its bytes are part of the fingerprint). */
+export function stageKindSource(kind: string): string | undefined {
+  return sources.get(kind);
+}
+
+/** Registrations made while `fn` runs are attributed to `file`. */
+export async function withStageSource(file: string, fn: () => Promise<void>): Promise<void> {
+  loadingFile = file;
+  try {
+    await fn();
+  } finally {
+    loadingFile = undefined;
+  }
 }
 
 export function getStageKind(name: string): StageKind | undefined {

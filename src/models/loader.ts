@@ -30,6 +30,21 @@ export function packageRoot(): string {
   return path.basename(root) === 'dist' ? path.dirname(root) : root;
 }
 
+/** What a user's stage-kind file imports (`registerStageKind`), mapped the same way. */
+export const STAGES_SPECIFIER = 'pipe-ml/stages';
+
+function stagesApiUrl(): string {
+  const ext = path.extname(fileURLToPath(import.meta.url)) || '.js';
+  return new URL(`../../stages/api${ext}`, import.meta.url).href;
+}
+
+/** Imports one TypeScript file of the user's project (a stage kind) with the same resolution as model files. */
+export async function importTypeScript(file: string): Promise<void> {
+  registerApiHook();
+  await registerTsx();
+  await import(pathToFileURL(file).href);
+}
+
 let hookRegistered = false;
 
 function registerApiHook(): void {
@@ -37,17 +52,17 @@ function registerApiHook(): void {
   // Also: a .ts file outside node_modules loads as an ES module even in a project whose package.json
   // lacks "type": "module" — otherwise tsx compiles it to CommonJS, whose require() bypasses this hook.
   const source = `
-let target;
-export function initialize(data) { target = data.target; }
+let targets;
+export function initialize(data) { targets = data.targets; }
 export async function resolve(specifier, context, next) {
-  if (specifier === ${JSON.stringify(API_SPECIFIER)}) return { url: target, shortCircuit: true };
+  if (Object.hasOwn(targets, specifier)) return { url: targets[specifier], shortCircuit: true };
   const resolved = await next(specifier, context);
   if (/\\.m?ts$/.test(new URL(resolved.url).pathname) && resolved.url.startsWith('file:') && !resolved.url.includes('/node_modules/')) {
     return { ...resolved, format: 'module' };
   }
   return resolved;
 }`;
-  register(`data:text/javascript,${encodeURIComponent(source)}`, { data: { target: apiModuleUrl() } });
+  register(`data:text/javascript,${encodeURIComponent(source)}`, { data: { targets: { [API_SPECIFIER]: apiModuleUrl(), [STAGES_SPECIFIER]: stagesApiUrl() } } });
   hookRegistered = true;
 }
 

@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 import { packageRoot } from './project.js';
+import { withStageSource } from '../../stages/api.js';
 
 const loaded = new Set<string>();
 
@@ -20,6 +20,6 @@ export async function loadStageKinds(projectDir: string): Promise<void> {
   loaded.add(dir);
   const files = await fg('*.ts', { cwd: dir, absolute: true, ignore: ['_*', '*.d.ts'] });
   if (!files.length) return;
-  const { tsImport } = await import('tsx/esm/api');
-  for (const f of files.sort()) await tsImport(pathToFileURL(f).href, import.meta.url);
+  const { importTypeScript } = await import('../models/loader.js');
+  for (const f of files.sort()) await withStageSource(f, () => importTypeScript(f));
 }

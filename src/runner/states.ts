@@ -9,7 +9,7 @@ import type { LockFile, LockStage } from '../cache/lock-file.js';
 import type { StatCache } from '../cache/stat-cache.js';
 import type { Pipeline, StageDef } from '../config/load.js';
 import { topoOrder } from '../dag/graph.js';
-import { getStageKind } from '../../stages/api.js';
+import { getStageKind, stageKindSource } from '../../stages/api.js';
 import { dataHashes } from './data-sets.js';
 import { expectedBackend, packageRoot, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
 
@@ -79,6 +79,8 @@ export async function computeStates(inp: StateInputs): Promise<StageState[]> {
         files[f] = (await stat.hash(resolve(p.dir, f)))!;
       }
     }
+    const kindSource = stageKindSource(stage.kind);
+    if (kindSource) files[relative(p.dir, kindSource).split(sep).join('/')] = (await stat.hash(kindSource))!;
     const parts: FingerprintParts = {
       kind: stage.kind,
       params: stage.params,
