@@ -83,6 +83,11 @@ test('pipe run --stage C runs A, B and C only; then pipe run runs D only; status
   assert.equal(metrics.code, 0, metrics.stderr);
   assert.match(metrics.stdout, /^model\s+set\s+part\s+median RAE\s+MAE \(m\)\s+R²\s+params\s+ms\/sample$/m);
   assert.match(metrics.stdout, /^dummy\s+test\s+test\s+\d\.\d{4}/m);
+  assert.match(p.run(['metrics', '--profile', 'ci', '--diff']).stdout, /no change since the committed lock/);
+  p.write('pipeline.ci.lock', p.read('pipeline.ci.lock').replace(/(mae\.dummy\.test\.test: )([\d.e-]+)/, (_m, k: string, v: string) => `${k}${Number(v) * 2}`));
+  const diff = p.run(['metrics', '--profile', 'ci', '--diff']);
+  assert.match(diff.stdout, /^\*\s+dummy\s+test\s+test/m, 'the changed row is marked');
+  assert.match(diff.stdout, /1 row changed since the committed lock/);
   const plot = p.run(['plot', '--profile', 'ci']);
   assert.equal(plot.code, 0, plot.stderr);
   for (const png of ['A-learning-curves.png', 'B-tuning-history.png', 'D-rae-boxplot.png']) assert.ok(existsSync(join(p.dir, 'results', 'plots', png)), png);
