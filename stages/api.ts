@@ -148,7 +148,3 @@ export function getStageKind(name: string): StageKind | undefined {
 export function stageKinds(): StageKind[] {
   return [...kinds.values()];
 }
-
-export function emptyInputs(): StageInputs {
-  return { data: [], models: [], files: [], references: [] };
-}

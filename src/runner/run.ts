@@ -10,7 +10,7 @@ import type { StatCache } from '../cache/stat-cache.js';
 import { CacheStore } from '../cache/store.js';
 import { PipeError } from '../cli/errors.js';
 import type { Pipeline } from '../config/load.js';
-import { dependentsOf, topoOrder } from '../dag/graph.js';
+import { topoOrder } from '../dag/graph.js';
 import { getStageKind, isVolatile, type StageContext, type UnitOutcome, type UnitSpec } from '../../stages/api.js';
 import { dataHashes as computeDataHashes, materialiseData } from './data-sets.js';
 import { ProcessPool, UnitError, type Executor } from './executor.js';
@@ -255,9 +255,4 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
     await o.stat.save();
   }
   return o.plan.map((e) => outcomes.get(e.name)!);
-}
-
-/** Stages that depend on a failed one, for the summary line. */
-export function namedDependents(p: Pipeline, failed: string): string[] {
-  return dependentsOf(p.stages, failed);
 }

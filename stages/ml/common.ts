@@ -2,7 +2,6 @@
  * Pieces shared by the ML stage kinds (train, tune, evaluate), main-process side: which data set a stage
  * trains on, the folders workers need, model hyperparameters per architecture.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { StageContext } from '../api.js';
 import { modelParamsSchema, trainSettingsSchema, type TrainSettings } from '../train-settings.js';
@@ -34,8 +33,4 @@ export function mergeSettings(base: TrainSettings, over: Record<string, unknown>
 
 export function dataLocals(ctx: StageContext<unknown>, set: string) {
   return { dataDir: ctx.dataDir(set), modelRoots: modelRoots(ctx) };
-}
-
-export function joinResults(ctx: StageContext<unknown>, ...parts: string[]): string {
-  return join(ctx.outDir, ...parts);
 }
