@@ -76,3 +76,39 @@ stages:
   const again = p.runJson(['run', '--no-plots']);
   assert.deepEqual(again.stages.A!.units, { ran: 1, reused: 1 }, 'only the edited model re-trains');
 });
+
+test('a unit whose worker process dies (SIGKILL, as the OOM killer would) fails its stage, not the runner', (t) => {
+  const p = new Project({
+    'stages/fragile.ts': `import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerStageKind, z } from 'pipe-ml/stages';
+
+registerStageKind({
+  kind: 'fragile',
+  description: 'one unit per item; item "boom" kills its worker',
+  params: z.object({ items: z.array(z.string()) }),
+  inputs: () => ({ data: [], models: [], files: [], references: [] }),
+  async run(ctx) {
+    await ctx.runUnits(ctx.params.items.map((item) => ({ id: item, payload: { item } })));
+    return { metrics: {} };
+  },
+  async runUnit(payload, ctx) {
+    const item = (payload as { item: string }).item;
+    appendFileSync(join(ctx.projectDir, 'counts', item), 'x\\n');
+    if (item === 'boom') process.kill(process.pid, 'SIGKILL');
+  },
+});
+`,
+    'pipeline.yaml': 'stages:\n  f:\n    kind: fragile\n    items: [a, boom, c]\n',
+  });
+  t.after(() => p.cleanup());
+  const r = p.runJson(['run', '--jobs', '1']);
+  assert.equal(r.result.code, 1);
+  assert.equal(r.stages.f!.status, 'failed');
+  assert.match(r.result.stderr, /unit 'boom': worker process killed by SIGKILL \(out of memory\?\)/);
+  assert.deepEqual(p.counts(), { a: 1, boom: 1, c: 1 }, 'the other units still ran');
+  p.write('pipeline.yaml', 'stages:\n  f:\n    kind: fragile\n    items: [a, c]\n');
+  const again = p.runJson(['run', '--jobs', '1']);
+  assert.equal(again.result.code, 0, again.result.stderr);
+  assert.deepEqual(again.stages.f!.units, { ran: 0, reused: 2 }, 'finished units were cached despite the crash');
+});
