@@ -11,6 +11,7 @@ type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRende
 
 interface StageView {
   task?: Task;
+  title?: string;
   units: Map<string, string>;
   done: (o: StageOutcome) => void;
   finished: Promise<StageOutcome>;
@@ -34,6 +35,8 @@ export class ListrReporter implements Reporter {
         task: async (_ctx: unknown, task: Task) => {
           const v = this.views.get(s)!;
           v.task = task;
+          if (v.title) task.title = v.title;
+          this.render(s);
           const o = await v.finished;
           task.title = describeOutcome(o).replace(/^[✔✖·-] /, '');
           if (o.status === 'failed') throw new Error(o.error ?? 'failed');
@@ -52,7 +55,9 @@ export class ListrReporter implements Reporter {
   }
   stageStart(stage: string, why: string[]): void {
     const v = this.views.get(stage);
-    if (v?.task) v.task.title = `${stage} — ${why.join('; ')}`;
+    if (!v) return;
+    v.title = `${stage} — ${why.join('; ')}`;
+    if (v.task) v.task.title = v.title;
   }
   stageEnd(o: StageOutcome): void {
     this.views.get(o.name)?.done(o);
