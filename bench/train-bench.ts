@@ -1,6 +1,7 @@
 // `npm run bench`: the DESIGN.md reference workload on wasm, against PyTorch CPU when /usr/bin/python3
-// has torch. Prints median ms/epoch, peak RSS, the ratios, a kernel profile, and the two-process mode.
-//   node dist/bench/train-bench.js [--epochs N] [--no-torch] [--no-pair]
+// has torch. Prints median ms/epoch, peak RSS, the ratios, a kernel profile, one process with N threads
+// (TrainOptions.threads) and the two-process mode.
+//   node dist/bench/train-bench.js [--epochs N] [--threads N (default 2; 1 skips)] [--no-torch] [--no-pair]
 //   node dist/bench/train-bench.js --child N   (one training, JSON on stdout; used by the pair mode)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,14 +33,14 @@ interface RunStats {
   lastLoss: number;
 }
 
-async function trainOnce(epochs: number, onEpochStart?: (epoch: number) => void): Promise<RunStats> {
+async function trainOnce(epochs: number, threads: number, onEpochStart?: (epoch: number) => void): Promise<RunStats> {
   const dir = mkdtempSync(join(tmpdir(), 'pipe-bench-'));
   const data = referenceData();
   const empty = { ...data, x: new Float32Array(0), y: new Float32Array(0), n: 0 };
   const ms: number[] = [];
   try {
     const { model, result } = await trainModel({
-      build: () => buildReferenceModel(), train: data, val: empty, config: { ...referenceConfig, epochs }, checkpointDir: dir,
+      build: () => buildReferenceModel(), train: data, val: empty, config: { ...referenceConfig, epochs }, checkpointDir: dir, threads,
       onEpoch: (r) => {
         ms.push(r.seconds * 1000);
         onEpochStart?.(r.epoch + 1);
@@ -78,7 +79,7 @@ function childRun(epochs: number): Promise<RunStats> {
 async function main(): Promise<void> {
   const backend = await initBackend('wasm');
   if (flag('--child')) {
-    process.stdout.write(JSON.stringify(await trainOnce(opt('--child', 5))));
+    process.stdout.write(JSON.stringify(await trainOnce(opt('--child', 5), 1)));
     return;
   }
   const epochs = opt('--epochs', 6);
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
 
   // Epoch 0 includes XNNPACK set-up and JIT warm-up, the last one is profiled: medians skip both.
   let profile: ReturnType<typeof profileWasmKernels> | undefined;
-  const single = await trainOnce(epochs, (e) => {
+  const single = await trainOnce(epochs, 1, (e) => {
     if (e === epochs - 1) profile = profileWasmKernels();
   });
   const kernels = profile?.stop() ?? [];
@@ -100,6 +101,16 @@ async function main(): Promise<void> {
     console.log(`  ${k.kernel.padEnd(28)} ${k.ms.toFixed(1).padStart(7)} ms  ${k.calls.toString().padStart(5)} calls`);
   }
 
+  // Opt-in data parallelism (TrainOptions.threads / PIPE_TRAIN_THREADS): one process, N threads.
+  const threads = opt('--threads', 2);
+  let threaded: number | undefined;
+  if (threads > 1) {
+    const run = await trainOnce(epochs, threads);
+    threaded = median(run.msPerEpoch.slice(1));
+    console.log(`\nwasm, 1 process, ${threads} threads: median ${threaded.toFixed(0)} ms/epoch (epochs: ${run.msPerEpoch.map((m) => m.toFixed(0)).join(' ')}), ` +
+      `peak RSS ${run.peakRssMiB.toFixed(0)} MiB (process maximum so far), final loss ${run.lastLoss.toFixed(4)}`);
+  }
+
   const torch = !flag('--no-torch') && torchAvailable();
   let torch1: number | undefined;
   let torch2: number | undefined;
@@ -109,6 +120,9 @@ async function main(): Promise<void> {
     torch2 = median(torchRun(2, epochs).slice(1));
     console.log(`\nPyTorch CPU 1 thread: ${t1.toFixed(0)} ms/epoch -> wasm/PyTorch1 = ${(ours / t1).toFixed(2)} (target <= 1.5)`);
     console.log(`PyTorch CPU 2 threads: ${torch2.toFixed(0)} ms/epoch -> wasm/PyTorch2 = ${(ours / torch2).toFixed(2)}`);
+    if (threaded !== undefined) {
+      console.log(`wasm ${threads} threads: wasm/PyTorch1 = ${(threaded / t1).toFixed(2)}, wasm/PyTorch2 = ${(threaded / torch2).toFixed(2)}`);
+    }
   } else {
     console.log('\nPyTorch: not available (/usr/bin/python3 -c "import torch" failed or --no-torch); ratios skipped');
   }

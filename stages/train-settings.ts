@@ -30,6 +30,13 @@ export const trainSettingsSchema = z
       .default(null)
       .describe('stop when validation loss has not improved for `patience` epochs; null = off'),
     clip_norm: z.number().positive().nullable().default(null).describe('global gradient-norm clipping; null = off'),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe('data-parallel threads per training (wasm); worth it with --jobs 1 only; results differ from 1 thread in the last bits'),
   })
   .strict();
 

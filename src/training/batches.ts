@@ -30,12 +30,17 @@ export function batchTensor(data: Float32Array, sampleSize: number, shape: [numb
   if (order === null) {
     return tf.tensor4d(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);
   }
-  const buf = new Float32Array(b * sampleSize);
-  for (let i = 0; i < b; i++) {
+  return tf.tensor4d(batchArray(data, sampleSize, order, start, end), [b, ...shape]);
+}
+
+/** Samples `order[start..end)` of `data`, concatenated into a new array. */
+export function batchArray(data: Float32Array, sampleSize: number, order: ArrayLike<number>, start: number, end: number): Float32Array {
+  const buf = new Float32Array((end - start) * sampleSize);
+  for (let i = 0; i < end - start; i++) {
     const s = order[start + i];
     buf.set(data.subarray(s * sampleSize, (s + 1) * sampleSize), i * sampleSize);
   }
-  return tf.tensor4d(buf, [b, ...shape]);
+  return buf;
 }
 
 /** Model outputs for every sample, in order, as one channels-last Float32Array. */

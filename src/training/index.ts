@@ -8,3 +8,4 @@ export type { Arrays, InputArrays } from './batches.js';
 export { predict } from './batches.js';
 export { saveModel, loadModel } from './model-io.js';
 export { assertTrainableOnBackend, untrainableLayers } from './trainable.js';
+export { THREADS_ENV, threadsFromEnv, shardingObstacle } from './sharded-gradients.js';

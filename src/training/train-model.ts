@@ -1,12 +1,13 @@
 // The training loop: own batching, seeded everything, a checkpoint after every epoch, resume from it.
 import { createHash } from 'node:crypto';
 import { tf } from './tf.js';
-import { batchTensor, checkArrays, type Arrays } from './batches.js';
+import { batchArray, batchTensor, checkArrays, type Arrays } from './batches.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './losses.js';
 import { Optimizer, type OptimizerConfig } from './optimizers.js';
 import { LrSchedule, type ScheduleConfig } from './schedules.js';
 import { SeededRandom } from './seeded-random.js';
+import { shardingObstacle, startShards, threadsFromEnv, type ShardedStep } from './sharded-gradients.js';
 import { assertTrainableOnBackend } from './trainable.js';
 
 export interface TrainConfig {
@@ -72,6 +73,12 @@ export interface TrainOptions {
   onEpoch?: (r: EpochReport) => void;
   /** Pruner: true stops the training with status 'pruned'. */
   shouldStop?: (epoch: number, val: number) => boolean;
+  /**
+   * Threads computing each batch's gradient (data parallel, see sharded-gradients.ts); default: the
+   * PIPE_TRAIN_THREADS environment variable, else 1. Results depend on this number (never on the machine),
+   * and models it cannot shard exactly train on one thread. Leave it at 1 when processes already fill the cores.
+   */
+  threads?: number;
 }
 
 function validate(c: TrainConfig): void {
@@ -125,8 +132,15 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
   const schedule = new LrSchedule(config.schedule, config.optimizer.lr, config.epochs * stepsPerEpoch);
   const loss = lossFn(config.loss, config.huberDelta);
+  const threads = opts.threads ?? threadsFromEnv();
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads} (a positive integer)`);
+  const shards = threads > 1 && shardingObstacle(model) === null ? threads : 1;
+  // The shard count changes the last bits of every step, so a checkpoint only resumes under the same one.
   const key = createHash('sha256')
-    .update(JSON.stringify({ config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout], weights: allVars.map((v) => v.shape) }))
+    .update(JSON.stringify({
+      config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout], weights: allVars.map((v) => v.shape),
+      ...(shards > 1 ? { shards } : {}),
+    }))
     .digest('hex');
 
   let state: CheckpointState = {
@@ -155,70 +169,97 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const es = config.earlyStopping;
   let status: TrainResult['status'] = state.finished ?? 'complete';
 
-  const step = (xb: tf.Tensor, yb: tf.Tensor, lr: number): number => {
-    const value = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
-      let gs = vars.map((v) => grads[v.name]);
+  const update = (grads: tf.Tensor[], lr: number): void => {
+    tf.tidy(() => {
+      let gs = grads;
       if (config.clipNorm !== undefined) {
         const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
         const scale = tf.div(config.clipNorm, tf.maximum(norm, config.clipNorm));
         gs = gs.map((g) => tf.mul(g, scale));
       }
       optimizer.apply(gs, lr);
+    });
+  };
+  const step = (xb: tf.Tensor, yb: tf.Tensor, lr: number): number => {
+    const value = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
+      update(vars.map((v) => grads[v.name]), lr);
       return value;
     });
     const v = value.dataSync()[0];
     value.dispose();
     return v;
   };
+  const sharded: ShardedStep | null =
+    shards > 1
+      ? startShards({
+          model, shards, loss, lossName: config.loss, huberDelta: config.huberDelta,
+          xShape: [train.h, train.w, train.cin], yShape: [train.h, train.w, train.cout],
+        })
+      : null;
 
-  for (let epoch = state.epochsDone; epoch < config.epochs && state.finished === null; epoch++) {
-    const t0 = performance.now();
-    const order = random.permutation(train.n);
-    const lr0 = schedule.at(optimizer.step);
-    let sum = 0;
-    for (let start = 0; start < train.n; start += config.batchSize) {
-      const end = Math.min(train.n, start + config.batchSize);
-      const xb = batchTensor(train.x, xSize, [train.h, train.w, train.cin], order, start, end);
-      const yb = batchTensor(train.y, ySize, [train.h, train.w, train.cout], order, start, end);
-      const lr = schedule.at(optimizer.step);
-      let l: number;
-      try {
-        l = random.asMathRandom(() => step(xb, yb, lr));
-      } finally {
-        tf.dispose([xb, yb]);
+  try {
+    for (let epoch = state.epochsDone; epoch < config.epochs && state.finished === null; epoch++) {
+      const t0 = performance.now();
+      const order = random.permutation(train.n);
+      const lr0 = schedule.at(optimizer.step);
+      let sum = 0;
+      for (let start = 0; start < train.n; start += config.batchSize) {
+        const end = Math.min(train.n, start + config.batchSize);
+        const lr = schedule.at(optimizer.step);
+        let l: number;
+        if (sharded !== null) {
+          const xs = batchArray(train.x, xSize, order, start, end);
+          const { loss: value, grads } = await sharded.compute(xs, batchArray(train.y, ySize, order, start, end), end - start);
+          try {
+            update(grads, lr);
+          } finally {
+            tf.dispose(grads);
+          }
+          l = value;
+        } else {
+          const xb = batchTensor(train.x, xSize, [train.h, train.w, train.cin], order, start, end);
+          const yb = batchTensor(train.y, ySize, [train.h, train.w, train.cout], order, start, end);
+          try {
+            l = random.asMathRandom(() => step(xb, yb, lr));
+          } finally {
+            tf.dispose([xb, yb]);
+          }
+        }
+        if (!Number.isFinite(l)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
+        sum += l * (end - start);
+        await new Promise((r) => setImmediate(r));
       }
-      if (!Number.isFinite(l)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
-      sum += l * (end - start);
-      await new Promise((r) => setImmediate(r));
+      const trainLoss = sum / train.n;
+      const valLoss = val.n > 0 ? evaluate(model, val, config.batchSize, loss) : trainLoss;
+      if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
+      schedule.endEpoch(valLoss);
+      const h = state.history;
+      h.train.push(trainLoss);
+      h.val.push(valLoss);
+      h.lr.push(lr0);
+      if (valLoss < state.early.best - (es?.minDelta ?? 0)) {
+        state.early = { best: valLoss, bestEpoch: epoch, wait: 0 };
+        if (es?.restoreBest) bestWeights = readWeights(allVars);
+      } else {
+        state.early.wait += 1;
+      }
+      if (es !== undefined && state.early.wait >= es.patience) status = 'stopped';
+      else if (opts.shouldStop?.(epoch, valLoss)) status = 'pruned';
+      const seconds = (performance.now() - t0) / 1000;
+      state.seconds += seconds;
+      state.epochsDone = epoch + 1;
+      state.rng = random.getState();
+      state.optimizerStep = optimizer.step;
+      state.plateau = schedule.getState();
+      if (status !== 'complete' || epoch + 1 === config.epochs) state.finished = status;
+      await writeCheckpoint(opts.checkpointDir, {
+        state, weights: readWeights(allVars), slots: readWeights(optimizer.slots.flat()), best: bestWeights,
+      });
+      opts.onEpoch?.({ epoch, epochs: config.epochs, train: trainLoss, val: valLoss, lr: lr0, seconds });
     }
-    const trainLoss = sum / train.n;
-    const valLoss = val.n > 0 ? evaluate(model, val, config.batchSize, loss) : trainLoss;
-    if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
-    schedule.endEpoch(valLoss);
-    const h = state.history;
-    h.train.push(trainLoss);
-    h.val.push(valLoss);
-    h.lr.push(lr0);
-    if (valLoss < state.early.best - (es?.minDelta ?? 0)) {
-      state.early = { best: valLoss, bestEpoch: epoch, wait: 0 };
-      if (es?.restoreBest) bestWeights = readWeights(allVars);
-    } else {
-      state.early.wait += 1;
-    }
-    if (es !== undefined && state.early.wait >= es.patience) status = 'stopped';
-    else if (opts.shouldStop?.(epoch, valLoss)) status = 'pruned';
-    const seconds = (performance.now() - t0) / 1000;
-    state.seconds += seconds;
-    state.epochsDone = epoch + 1;
-    state.rng = random.getState();
-    state.optimizerStep = optimizer.step;
-    state.plateau = schedule.getState();
-    if (status !== 'complete' || epoch + 1 === config.epochs) state.finished = status;
-    await writeCheckpoint(opts.checkpointDir, {
-      state, weights: readWeights(allVars), slots: readWeights(optimizer.slots.flat()), best: bestWeights,
-    });
-    opts.onEpoch?.({ epoch, epochs: config.epochs, train: trainLoss, val: valLoss, lr: lr0, seconds });
+  } finally {
+    await sharded?.close();
   }
   optimizer.dispose();
   if (es?.restoreBest && bestWeights.length > 0) assignWeights(allVars, bestWeights, 'best weights');

@@ -77,6 +77,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
       val: arrays(val),
       config,
       checkpointDir: ctx.workDir,
+      threads: payload.train.threads,
       onEpoch: (r) => ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`),
       shouldStop: pruneCheck,
     }));

@@ -1,9 +1,10 @@
 // Replaces the wasm kernels that are missing, wrong or slow in tfjs-backend-wasm 4.22 (see DESIGN.md,
-// "Training engine"), and Slice/SplitV, which copy the whole input for every slice. Must run before the
-// wasm backend is first used; repeated calls are no-ops.
+// "Training engine"), Slice/SplitV, which copy the whole input for every slice, and Identity, which
+// copies where sharing suffices. Must run before the wasm backend is first used; repeated calls are no-ops.
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { sliceConfigs } from './slice.js';
@@ -23,6 +24,7 @@ export const OWN_WASM_KERNELS = [
   'UnsortedSegmentSum',
   'Slice',
   'SplitV',
+  'Identity',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -37,6 +39,7 @@ export function registerWasmKernels(tf: TF): void {
     depthwiseBackpropInputConfig(tf),
     unsortedSegmentSumConfig(),
     ...sliceConfigs(tf, original('Slice')),
+    identityConfig(original('Identity')),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
