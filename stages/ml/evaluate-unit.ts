@@ -57,11 +57,17 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
   const { evaluateArrays } = await import('../../src/metrics/evaluate.js');
   const { summarise } = await import('../../src/metrics/summarise.js');
   const { writeNpy } = await import('../../src/data/npy.js');
+  // Each set is loaded and split once (the test set serves timing and scoring).
+  const loaded = new Map<string, Promise<Record<string, ArraySet>>>();
+  const partsOf = (set: string, dir: string) => {
+    if (!loaded.has(set)) loaded.set(set, setParts(dir, set, p.valFraction, p.splitSeed));
+    return loaded.get(set)!;
+  };
   let predictFn: (x: ArraySet) => Promise<Float32Array>;
   let result: Omit<ModelEval, 'sets'>;
   let timingSet: ArraySet | undefined;
   if (p.model === 'dummy') {
-    const parts = await setParts(l.dataDirs[p.dummySet]!, p.dummySet, p.valFraction, p.splitSeed);
+    const parts = await partsOf(p.dummySet, l.dataDirs[p.dummySet]!);
     const fit = parts.train ?? parts.test!;
     const means = new Float64Array(fit.cout);
     for (let i = 0; i < fit.y.length; i++) means[i % fit.cout]! += fit.y[i]!;
@@ -87,14 +93,16 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     let bytes = 0;
     for (const f of ['model.json', 'weights.bin']) bytes += (await stat(join(l.modelDir!, f))).size;
     result = { params: model.countParams(), bytes, trainSeconds: timing.seconds ?? null, inferenceMsPerSample: null };
-    timingSet = (await setParts(l.dataDirs.test ?? Object.values(l.dataDirs)[0]!, l.dataDirs.test ? 'test' : 'small', p.valFraction, p.splitSeed)).test;
+    const timingName = l.dataDirs.test ? 'test' : Object.keys(l.dataDirs)[0]!;
+    const timingParts = await partsOf(timingName, l.dataDirs[timingName]!);
+    timingSet = timingParts.test ?? timingParts.train;
     if (timingSet) result.inferenceMsPerSample = await timeInference(training, model, scaler.applyX(timingSet.x), timingSet, p.timing);
   }
   const sets: ModelEval['sets'] = {};
   await mkdir(join(ctx.outDir, 'predictions'), { recursive: true });
   for (const [set, dir] of Object.entries(l.dataDirs)) {
     sets[set] = {};
-    for (const [part, data] of Object.entries(await setParts(dir, set, p.valFraction, p.splitSeed))) {
+    for (const [part, data] of Object.entries(await partsOf(set, dir))) {
       if (data.n === 0) continue;
       const pred = await predictFn(data);
       const m = evaluateArrays(pred, data.y, data.h * data.w * data.cout);

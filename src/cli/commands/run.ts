@@ -63,12 +63,12 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
-      const again = makePlan(fresh.pipeline, await computeStates(fresh), targets, !!flags.force);
+      const freshStates = await computeStates(fresh);
       outcomes = await runPlan({
         pipeline: fresh.pipeline,
         paths: fresh.paths,
-        states: await computeStates(fresh),
-        plan: again,
+        states: freshStates,
+        plan: makePlan(fresh.pipeline, freshStates, targets, !!flags.force),
         lock: fresh.lock ?? { version: 1, pipeline: fresh.pipeline.name, profile: flags.profile ?? null, stages: {} },
         stat: fresh.stat,
         keepGoing: !!flags.keepGoing,
