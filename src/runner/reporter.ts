@@ -11,6 +11,8 @@ export interface StageOutcome {
   units: { ran: number; reused: number };
   reasons: string[];
   error?: string;
+  /** the failure's reason (PipeError reasons), e.g. data-invalid */
+  reason?: string;
   hint?: string;
   backend?: string;
 }

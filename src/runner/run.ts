@@ -140,6 +140,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
         seconds: (performance.now() - t0) / 1000,
         units,
         error: interrupted ? 'interrupted' : e instanceof PipeError || e instanceof UnitError ? e.message : (e.stack ?? String(e)),
+        reason: interrupted ? 'interrupted' : e.reason,
         hint: e.hint,
       };
     }
