@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { PipeError } from '../errors.js';
+import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import type { LockFile } from '../../cache/lock-file.js';
 
@@ -72,11 +73,7 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
     [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'median RAE', 'MAE (m)', 'R²', 'params', 'ms/sample'],
     ...rows.map((r) => [...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3), r.params.toLocaleString('en-US'), fmt(r.ms, 3)]),
   ];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const [i, row] of table.entries()) {
-    process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd()}\n`);
-    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
-  }
+  process.stdout.write(formatTable(table));
   if (flags.diff) {
     const n = rows.filter(changed).length;
     process.stdout.write(n ? `${n} row${n === 1 ? '' : 's'} changed since the committed lock (marked *)\n` : 'no change since the committed lock\n');

@@ -3,6 +3,7 @@
  * parameter count and size in bytes for the configured grid, and whether it fits that grid.
  */
 import { resolve } from 'node:path';
+import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 
 /** [h, w, cin] → [h, w, cout] of one sample as the pipeline's data section defines it. */
@@ -30,10 +31,6 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
     return 0;
   }
   const table = [['model', 'source', 'params', 'bytes', `fits ${shapes.input.join('×')}`], ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`])];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  for (const [i, row] of table.entries()) {
-    process.stdout.write(`${row.map((c, j) => (j === 2 || j === 3 ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd()}\n`);
-    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
-  }
+  process.stdout.write(formatTable(table, [2, 3]));
   return 0;
 }

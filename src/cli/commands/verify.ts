@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
+import { formatTable } from '../table.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
 import { makePlan, runPlan } from '../../runner/run.js';
 import { PlainReporter } from '../plain-reporter.js';
@@ -121,11 +122,7 @@ function show(v: unknown): string {
 
 function printTable(checks: Check[]): void {
   const rows = [['stage', 'what', 'locked', 'now', 'status'], ...checks.map((c) => [c.stage, c.what, c.locked, c.now, c.status === 'ok' ? 'ok' : c.status.toUpperCase()])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const [i, r] of rows.entries()) {
-    process.stdout.write(`${r.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd()}\n`);
-    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
-  }
+  process.stdout.write(formatTable(rows));
   const drift = checks.filter((c) => c.status !== 'ok').length;
   process.stdout.write(drift ? `${drift} of ${checks.length} checks drifted\n` : `all ${checks.length} checks match the lock\n`);
 }
