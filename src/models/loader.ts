@@ -24,11 +24,8 @@ export function apiModuleUrl(): string {
   return new URL(`./api${ext}`, import.meta.url).href;
 }
 
-/** The package root (holds the built-in models/ folder), found from this file in src/ or dist/src/. */
-export function packageRoot(): string {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  return path.basename(root) === 'dist' ? path.dirname(root) : root;
-}
+/** The package root (holds the built-in models/ folder). */
+export { packageRoot } from '../package-root.js';
 
 /** What a user's stage-kind file imports (`registerStageKind`), mapped the same way. */
 export const STAGES_SPECIFIER = 'pipe-ml/stages';

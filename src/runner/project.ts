@@ -5,8 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lockPathFor } from '../cache/lock-file.js';
+import { packageRoot } from '../package-root.js';
+
+export { packageRoot };
 
 export interface ProjectPaths {
   dir: string;
@@ -38,20 +40,6 @@ export function projectPaths(configFile: string, profile?: string, scratch?: str
     lock: scratch ? join(scratch, 'pipeline.lock') : lockPathFor(configFile, profile),
     modelDirs,
   };
-}
-
-let root: string | undefined;
-/** The installed pipe package's root (where its package.json is). */
-export function packageRoot(): string {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "pipe-ml"')) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the pipe-ml package root');
-    dir = up;
-  }
-  root = dir;
-  return dir;
 }
 
 export function toolVersion(): string {
