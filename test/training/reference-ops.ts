@@ -53,6 +53,37 @@ export function conv2dRef(x: Float64Array, xs: Shape4, f: Float64Array, fs: Shap
   return { y, shape: [n, gh.out, gw.out, outC] };
 }
 
+/** Exact gradients of Σ conv2d(x, f) ⊙ r (non-depthwise) with respect to x and f, the adjoint of conv2dRef. */
+export function conv2dGradsRef(x: Float64Array, xs: Shape4, f: Float64Array, fs: Shape4, spec: ConvSpec, r: Float64Array): { dx: Float64Array; df: Float64Array } {
+  const [n, h, w, c] = xs;
+  const [kh, kw, , co] = fs;
+  const gh = geometry(h, kh, spec.stride, spec.dilation, spec.pad);
+  const gw = geometry(w, kw, spec.stride, spec.dilation, spec.pad);
+  const dx = new Float64Array(x.length);
+  const df = new Float64Array(f.length);
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < gh.out; i++)
+      for (let j = 0; j < gw.out; j++)
+        for (let a = 0; a < kh; a++) {
+          const rr = i * spec.stride + a * spec.dilation - gh.before;
+          if (rr < 0 || rr >= h) continue;
+          for (let q = 0; q < kw; q++) {
+            const s = j * spec.stride + q * spec.dilation - gw.before;
+            if (s < 0 || s >= w) continue;
+            for (let ch = 0; ch < c; ch++) {
+              const xi = ((b * h + rr) * w + s) * c + ch;
+              for (let o = 0; o < co; o++) {
+                const fi = ((a * kw + q) * c + ch) * co + o;
+                const g = r[((b * gh.out + i) * gw.out + j) * co + o];
+                dx[xi] += g * f[fi];
+                df[fi] += g * x[xi];
+              }
+            }
+          }
+        }
+  return { dx, df };
+}
+
 export function maxPoolRef(x: Float64Array, xs: Shape4, k: number, stride: number, pad: 'same' | 'valid'): Float64Array {
   const [n, h, w, c] = xs;
   const gh = geometry(h, k, stride, 1, pad);

@@ -3,6 +3,12 @@
 // copies where sharing suffices. Must run before the wasm backend is first used; repeated calls are no-ops.
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import {
+  directConv2DBackpropFilterConfig,
+  directConv2DBackpropInputConfig,
+  directConv2DConfig,
+  directFusedConv2DConfig,
+} from './direct-conv.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -15,6 +21,8 @@ let registered = false;
 
 /** Names of the kernels this project registers for wasm (tests iterate over them). */
 export const OWN_WASM_KERNELS = [
+  'Conv2D',
+  'FusedConv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
@@ -31,8 +39,11 @@ export function registerWasmKernels(tf: TF): void {
   if (registered) return;
   const original = (name: string): KernelConfig | undefined => tf.getKernel(name, 'wasm');
   const configs: KernelConfig[] = [
-    conv2dBackpropFilterConfig(tf),
-    conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput')),
+    // Own SIMD convolutions where they apply; the rest falls back to XNNPACK or the composite kernels.
+    directConv2DConfig(tf, original('Conv2D')),
+    directFusedConv2DConfig(tf, original('FusedConv2D')),
+    directConv2DBackpropFilterConfig(tf, conv2dBackpropFilterConfig(tf)),
+    directConv2DBackpropInputConfig(tf, conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput'))),
     maxPoolGradConfig(tf),
     resizeNearestNeighborGradConfig(tf),
     depthwiseBackpropFilterConfig(tf),
