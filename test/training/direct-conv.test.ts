@@ -1,11 +1,11 @@
 // The project's own SIMD convolutions (src/training/wasm-kernels/assembly/conv.ts): forward, fused
 // bias + relu, input and filter gradients against exact float64 references, over geometries that reach
-// every code path (4×8 tiles, 1×4 tiles at the borders and channel tails, the 1-channel dot paths, asymmetric
+// every code path (2×16 and 4×8 tiles, 1×4 tiles at the borders and channel tails, the 1-channel dot paths, asymmetric
 // and VALID padding, 1×1 and 5×5 kernels, images narrower than a tile), and proof that the own kernels ran.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
-import { directConvModule, type DirectConvModule } from '../../src/training/wasm-kernels/direct-conv-module.js';
+import { simdKernelsFor, type SimdKernels } from '../../src/training/wasm-kernels/simd-module.js';
 import { forwardCovered } from '../../src/training/wasm-kernels/direct-conv.js';
 import { conv2dGradsRef, conv2dRef, relError, values, type ConvSpec, type Shape4 } from './reference-ops.js';
 
@@ -14,8 +14,7 @@ const calls = { conv2d: 0, conv2dFilterGrad: 0 };
 
 before(async () => {
   await initBackend('wasm');
-  const memory = (tf.backend() as unknown as { wasm: { asm: { memory: object } } }).wasm.asm.memory;
-  const mod = directConvModule(memory) as DirectConvModule;
+  const mod = simdKernelsFor(tf.backend()) as SimdKernels;
   assert.ok(mod, 'own conv kernels are loaded by default');
   // Count calls through the cached instance the kernels use.
   for (const name of ['conv2d', 'conv2dFilterGrad'] as const) {
@@ -41,6 +40,7 @@ const cases: [Shape4, Shape4, 'same' | 'valid'][] = [
   [[1, 4, 3, 2], [3, 3, 2, 16], 'same'], // narrower than a tile
   [[1, 5, 6, 1], [3, 3, 1, 8], 'same'], // input gradient through the dot path (1 input channel)
   [[1, 6, 8, 16], [2, 3, 16, 16], 'same'], // even kernel: asymmetric SAME padding
+  [[2, 5, 9, 6], [3, 3, 6, 32], 'same'], // 2×16 tiles over two channel blocks, odd interior width
 ];
 
 for (const [xs, fs, pad] of cases) {

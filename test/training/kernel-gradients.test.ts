@@ -85,6 +85,8 @@ test('Conv2DBackpropInput via conv2dTranspose: kernel 3 strides 1 and 2, kernel 
 for (const [k, stride, pad, xs] of [
   [2, 2, 'valid', [2, 8, 8, 3]],
   [2, 2, 'valid', [2, 7, 7, 2]],
+  [2, 2, 'valid', [2, 8, 8, 4]], // own SIMD kernel (channels a multiple of 4)
+  [2, 2, 'valid', [1, 7, 9, 8]], // own SIMD kernel, a row and a column outside every window
   [3, 2, 'same', [2, 7, 7, 2]],
   [3, 1, 'same', [1, 5, 5, 2]],
 ] as [number, number, 'same' | 'valid', Shape4][]) {
@@ -115,6 +117,8 @@ test('AvgPoolGrad (wasm own): 2x2 stride 2', () => {
 
 for (const [xs, oh, ow, align] of [
   [[2, 4, 4, 3], 8, 8, false],
+  [[2, 4, 4, 8], 8, 8, false], // own SIMD kernel, vector path
+  [[1, 3, 2, 5], 6, 6, false], // own SIMD kernel, factors 2 and 3, a vector and a scalar tail
   [[2, 3, 4, 2], 9, 8, false],
   [[2, 4, 5, 2], 7, 9, false],
   [[2, 4, 5, 2], 7, 9, true],

@@ -1,24 +1,14 @@
 // Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the project's own SIMD kernels
-// (direct-conv-module.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, channel
+// (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, channel
 // counts that vectorise (a multiple of 4 on the vector side, or 1 against a multiple of 4). Everything else
 // goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
-import { directConvModule, type DirectConvModule, type WasmMemory } from './direct-conv-module.js';
+import { heapOffset, simdKernelsFor, type SimdKernels } from './simd-module.js';
 import type { KernelArgs, KernelConfig, TF, TensorInfo, WasmBackend } from './wasm-context.js';
-
-interface HeapBackend extends WasmBackend {
-  wasm: { asm: { memory: WasmMemory } };
-}
 
 type Conv2DInfo = ReturnType<TF['backend_util']['computeConv2DInfo']>;
 
-function moduleFor(backend: WasmBackend): DirectConvModule | null {
-  return directConvModule((backend as HeapBackend).wasm.asm.memory);
-}
-
-/** Heap byte offset of a tensor's data. */
-function ptr(backend: WasmBackend, t: TensorInfo): number {
-  return backend.typedArrayFromHeap(t).byteOffset;
-}
+const moduleFor = simdKernelsFor;
+const ptr = heapOffset;
 
 /** Whether a forward conv with these channel counts has a vectorised path. */
 export function forwardCovered(ci: number, co: number): boolean {
@@ -48,7 +38,7 @@ function delegate(fallback: KernelConfig | undefined, name: string, args: Kernel
   return fallback.kernelFunc(args as never) as TensorInfo;
 }
 
-function forward(mod: DirectConvModule, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
+function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
   bias: TensorInfo | undefined, act: number): TensorInfo {
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   mod.conv2d(ptr(backend, x), ptr(backend, filter), bias ? ptr(backend, bias) : 0, ptr(backend, out),

@@ -1,5 +1,6 @@
 // wasm's MaxPoolGrad gives wrong gradients (0.75 relative error against finite differences). This one
 // routes each dy to the first maximum of its window (TensorFlow's tie rule), reading x from the wasm heap.
+import { heapOffset, simdKernelsFor } from './simd-module.js';
 import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
 
 export function maxPoolGradConfig(tf: TF): KernelConfig {
@@ -14,6 +15,14 @@ export function maxPoolGradConfig(tf: TF): KernelConfig {
       attrs.dimRoundingMode as 'floor' | undefined,
     );
     const out = backend.makeOutput(input.shape, 'float32');
+    const simd = simdKernelsFor(backend);
+    const { top: pt, left: pl } = info.padInfo;
+    if (simd && info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
+      pt === 0 && pl === 0 && 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth && info.inChannels % 4 === 0) {
+      simd.maxPool2x2Grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize,
+        info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+      return out;
+    }
     // Views are taken after the allocation: growing the heap detaches older views.
     const xv = backend.typedArrayFromHeap(input);
     const dyv = backend.typedArrayFromHeap(dy);

@@ -1,6 +1,8 @@
 // Replaces the wasm kernels that are missing, wrong or slow in tfjs-backend-wasm 4.22 (see DESIGN.md,
 // "Training engine"), Slice/SplitV, which copy the whole input for every slice, and Identity, which
-// copies where sharing suffices. Must run before the wasm backend is first used; repeated calls are no-ops.
+// copies where sharing suffices. Where the project's own SIMD kernels (assembly/, simd-module.ts) cover a
+// geometry they run; anything else goes to the kernel registered before (XNNPACK or a composite one).
+// Must run before the wasm backend is first used; repeated calls are no-ops.
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -12,8 +14,10 @@ import {
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { resizeNearestNeighborConfig } from './resize-nearest.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { sliceConfigs } from './slice.js';
+import { sumConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import type { KernelConfig, TF } from './wasm-context.js';
 
@@ -26,7 +30,9 @@ export const OWN_WASM_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
+  'ResizeNearestNeighbor',
   'ResizeNearestNeighborGrad',
+  'Sum',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
@@ -45,7 +51,9 @@ export function registerWasmKernels(tf: TF): void {
     directConv2DBackpropFilterConfig(tf, conv2dBackpropFilterConfig(tf)),
     directConv2DBackpropInputConfig(tf, conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput'))),
     maxPoolGradConfig(tf),
+    resizeNearestNeighborConfig(original('ResizeNearestNeighbor')),
     resizeNearestNeighborGradConfig(tf),
+    sumConfig(original('Sum')),
     depthwiseBackpropFilterConfig(tf),
     depthwiseBackpropInputConfig(tf),
     unsortedSegmentSumConfig(),

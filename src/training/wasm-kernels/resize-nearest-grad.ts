@@ -1,6 +1,7 @@
 // wasm's ResizeNearestNeighborGrad is correct but a slow loop. For an integer upscale (UpSampling2D) each
-// input cell receives the sum of an r×r block of dy, i.e. AvgPool(r×r, stride r) × r² — one XNNPACK call.
+// input cell receives the sum of an r×r block of dy: the own SIMD kernel, or AvgPool(r×r, stride r) × r².
 // Other geometries scatter-add with the forward kernel's own source-index rule.
+import { heapOffset, simdKernelsFor } from './simd-module.js';
 import { withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function resizeNearestNeighborGradConfig(tf: TF): KernelConfig {
@@ -15,6 +16,12 @@ export function resizeNearestNeighborGradConfig(tf: TF): KernelConfig {
     // With integer ratios floor(dst/r) and floor((dst+0.5)/r) pick the same source: blocks.
     if (!alignCorners && Number.isInteger(rh) && Number.isInteger(rw)) {
       if (rh === 1 && rw === 1) return withScope(tf, backend, (s) => s.run('Identity', { x: dy }));
+      const simd = simdKernelsFor(backend);
+      if (simd) {
+        const out = backend.makeOutput(images.shape, 'float32');
+        simd.resizeNearestUpGrad(heapOffset(backend, dy), heapOffset(backend, out), n, h, w, c, rh, rw);
+        return out;
+      }
       const out = withScope(tf, backend, (s) =>
         s.run('AvgPool', { x: dy }, { filterSize: [rh, rw], strides: [rh, rw], pad: 'valid' }),
       );

@@ -1,0 +1,4 @@
+// Entry of the project's own wasm kernels: `npm run build:wasm` compiles this into dist/wasm/kernels.wasm.
+export * from './conv';
+export * from './pool';
+export * from './reduce';

@@ -1,0 +1,27 @@
+// Sum over leading axes (the gradient of a broadcast bias add: dy summed over N, H, W) as one pass of
+// column sums — the own kernel. wasm's Sum transposes the reduced axes to the end first.
+import { heapOffset, simdKernelsFor } from './simd-module.js';
+import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+
+export function sumConfig(fallback: KernelConfig | undefined): KernelConfig {
+  const kernelFunc = (args: KernelArgs): TensorInfo => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const rank = x.shape.length;
+    const raw = args.attrs.axis as number | number[];
+    const axes = [...new Set((Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+    const simd = simdKernelsFor(args.backend);
+    if (simd && leading && x.dtype === 'float32') {
+      const kept = x.shape.slice(axes.length);
+      const shape = args.attrs.keepDims === true ? [...axes.map(() => 1), ...kept] : kept;
+      const out = args.backend.makeOutput(shape, 'float32');
+      const cols = kept.reduce((a, b) => a * b, 1);
+      const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+      simd.sumRows(heapOffset(args.backend, x), heapOffset(args.backend, out), rows, cols);
+      return out;
+    }
+    if (fallback === undefined) throw new Error('wasm Sum: no kernel for these axes');
+    return fallback.kernelFunc(args as never) as TensorInfo;
+  };
+  return { kernelName: 'Sum', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+}

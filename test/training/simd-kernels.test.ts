@@ -1,0 +1,98 @@
+// The project's own SIMD kernels besides convolution (assembly/pool.ts, reduce.ts): nearest-neighbour
+// upsampling, max-pool's tie rule, sums over leading axes — results against float64 references, and proof
+// that the own kernel ran (its calls are counted) or that other geometries fell back.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend, tf } from '../../src/training/tf.js';
+import { simdKernelsFor, type SimdKernels } from '../../src/training/wasm-kernels/simd-module.js';
+import { relError, resizeNearestRef, values, type Shape4 } from './reference-ops.js';
+
+const calls: Record<string, number> = {};
+
+before(async () => {
+  await initBackend('wasm');
+  const mod = simdKernelsFor(tf.backend()) as SimdKernels;
+  assert.ok(mod, 'own SIMD kernels are loaded by default');
+  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows'] as const) {
+    const inner = mod[name] as (...a: number[]) => void;
+    calls[name] = 0;
+    (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
+      calls[name]++;
+      inner(...a);
+    };
+  }
+});
+
+const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+
+test('ResizeNearestNeighbor by whole factors is the own kernel; other sizes fall back; both match the reference', () => {
+  for (const [xs, oh, ow, own] of [
+    [[2, 3, 4, 8], 6, 8, true],
+    [[1, 3, 2, 3], 9, 4, true],
+    [[2, 4, 5, 2], 7, 9, false],
+  ] as [Shape4, number, number, boolean][]) {
+    for (const halfPixel of [false, true]) {
+      const x = Float64Array.from(Float32Array.from(values(size(xs), 31))); // exact in float32: copies compare equal
+      const before = calls.resizeNearestUp;
+      const got = tf.tidy(() => tf.image.resizeNearestNeighbor(tf.tensor4d(Float32Array.from(x), xs), [oh, ow], false, halfPixel).dataSync().slice());
+      if (own || !halfPixel) {
+        // halfPixelCenters changes the source cells only for fractional ratios (the reference has no such rule).
+        assert.ok(relError(got, resizeNearestRef(x, xs, oh, ow, false)) === 0, `${xs} -> ${oh}x${ow}`);
+      }
+      assert.equal(calls.resizeNearestUp - before, own ? 1 : 0, `${xs} -> ${oh}x${ow} own kernel calls`);
+    }
+  }
+});
+
+test('MaxPoolGrad (own, 2x2 stride 2) sends each gradient to the first maximum of a tied window', () => {
+  const xs: Shape4 = [1, 4, 4, 4];
+  const dy = values(2 * 2 * 4, 32);
+  const before = calls.maxPool2x2Grad;
+  const g = tf.tidy(() => {
+    const x = tf.zeros(xs);
+    const [gx] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), tf.tensor(Float32Array.from(dy), [1, 2, 2, 4]))))([x]);
+    return gx.dataSync().slice();
+  });
+  assert.equal(calls.maxPool2x2Grad - before, 1);
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++)
+      for (let c = 0; c < 4; c++) {
+        const want = i % 2 === 0 && j % 2 === 0 ? Math.fround(dy[((i >> 1) * 2 + (j >> 1)) * 4 + c]) : 0;
+        assert.equal(g[(i * 4 + j) * 4 + c], want, `(${i},${j},${c})`);
+      }
+});
+
+test('Sum over leading axes (a bias gradient) is the own kernel; other axes fall back; both match float64 sums', () => {
+  const shape = [3, 4, 5, 6];
+  const x = values(size(shape), 33);
+  const ref = (axes: number[]): Float64Array => {
+    const keep = shape.map((_, i) => !axes.includes(i));
+    const outShape = shape.filter((_, i) => keep[i]);
+    const out = new Float64Array(size(outShape));
+    const idx = [0, 0, 0, 0];
+    for (let k = 0; k < x.length; k++) {
+      let rem = k;
+      for (let d = 3; d >= 0; d--) {
+        idx[d] = rem % shape[d];
+        rem = Math.floor(rem / shape[d]);
+      }
+      let o = 0;
+      for (let d = 0; d < 4; d++) if (keep[d]) o = o * shape[d] + idx[d];
+      out[o] += x[k];
+    }
+    return out;
+  };
+  for (const [axis, own] of [[[0, 1, 2], true], [[-4, 1], true], [0, true], [[1, 2], false], [[0, 1, 2, 3], false]] as [number | number[], boolean][]) {
+    for (const keepDims of [false, true]) {
+      const before = calls.sumRows;
+      const got = tf.tidy(() => {
+        const s = tf.sum(tf.tensor(Float32Array.from(x), shape), axis, keepDims);
+        return { v: s.dataSync().slice(), shape: s.shape };
+      });
+      const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 4 : a));
+      assert.deepEqual(got.shape, keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i)));
+      assert.ok(relError(got.v, ref(axes)) <= 1e-6, `axis ${axis}: error ${relError(got.v, ref(axes))}`);
+      assert.equal(calls.sumRows - before, own ? 1 : 0, `axis ${axis} own kernel calls`);
+    }
+  }
+});
