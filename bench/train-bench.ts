@@ -1,7 +1,7 @@
 // `npm run bench`: the DESIGN.md reference workload on wasm, against PyTorch CPU when /usr/bin/python3
 // has torch. Prints median ms/epoch, peak RSS, the ratios, a kernel profile, one process with N threads
 // (TrainOptions.threads) and the two-process mode.
-//   node dist/bench/train-bench.js [--epochs N] [--threads N (default 2; 1 skips)] [--no-torch] [--no-pair]
+//   node dist/bench/train-bench.js [--epochs N] [--threads N (default 2; 1 skips)] [--no-torch] [--no-pair] [--no-baseline]
 //   node dist/bench/train-bench.js --child N   (one training, JSON on stdout; used by the pair mode)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -67,9 +67,9 @@ function torchRun(threads: number, epochs: number): number[] {
   return (JSON.parse(out) as { msPerEpoch: number[] }).msPerEpoch;
 }
 
-function childRun(epochs: number): Promise<RunStats> {
+function childRun(epochs: number, env: NodeJS.ProcessEnv = process.env): Promise<RunStats> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, here, '--child', String(epochs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...process.execArgv, here, '--child', String(epochs)], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RunStats) : reject(new Error(`bench child exited ${code}`))));
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await trainOnce(opt('--child', 5), 1)));
     return;
   }
-  const epochs = opt('--epochs', 6);
+  const epochs = opt('--epochs', 10);
   console.log(`backend: ${backend.detail}`);
   console.log(`workload: 64 samples 64x64x2 -> 64x64x1, conv16-conv16-maxpool-conv32-up2-conv1, Adam 1e-3, L1, batch 16`);
 
@@ -99,6 +99,15 @@ async function main(): Promise<void> {
   console.log(`kernel self time in the last epoch (profiled, ${profTotal.toFixed(0)} ms in kernels):`);
   for (const k of kernels.slice(0, 12)) {
     console.log(`  ${k.kernel.padEnd(28)} ${k.ms.toFixed(1).padStart(7)} ms  ${k.calls.toString().padStart(5)} calls`);
+  }
+
+  if (!flag('--no-baseline')) {
+    // The same training with tfjs-backend-wasm's own kernels (and this project's composite gradient kernels)
+    // instead of the SIMD kernels in src/training/wasm-kernels/assembly: what those kernels buy.
+    const base = await childRun(epochs, { ...process.env, PIPE_SIMD_KERNELS: 'off' });
+    const baseMs = median(base.msPerEpoch.slice(1));
+    console.log(`without pipe's SIMD kernels (PIPE_SIMD_KERNELS=off): median ${baseMs.toFixed(0)} ms/epoch -> ` +
+      `${(baseMs / ours).toFixed(2)}x slower, final loss ${base.lastLoss.toFixed(4)}`);
   }
 
   // Opt-in data parallelism (TrainOptions.threads / PIPE_TRAIN_THREADS): one process, N threads.

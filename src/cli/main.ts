@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PipeError, exitCodeFor, formatError } from './errors.js';
 import type { GlobalOptions } from './context.js';
+import { toolVersion } from '../runner/project.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -20,7 +21,7 @@ function common(cmd: Command): Command {
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command('pipe')
     .description('staged machine-learning studies: cached stages, real training, clear plots')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(toolVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });

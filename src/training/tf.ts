@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm-kernels/register.js';
+import { simdKernelsEnabled } from './wasm-kernels/simd-module.js';
 import { tfjsVersion } from './tfjs-version.js';
 
 export { tf };
@@ -51,7 +52,8 @@ async function useWasm(): Promise<BackendInfo> {
     throw new Error('the tfjs wasm backend failed to initialise; reinstall @tensorflow/tfjs-backend-wasm');
   }
   await tf.ready();
-  return { name: 'wasm', detail: `@tensorflow/tfjs-backend-wasm ${tfjsVersion()} (XNNPACK, SIMD, 1 thread)` };
+  const kernels = simdKernelsEnabled() ? "pipe's SIMD kernels + XNNPACK" : 'XNNPACK only (PIPE_SIMD_KERNELS=off)';
+  return { name: 'wasm', detail: `@tensorflow/tfjs-backend-wasm ${tfjsVersion()} (${kernels}, 1 thread)` };
 }
 
 /**
