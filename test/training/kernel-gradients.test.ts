@@ -100,20 +100,33 @@ for (const [k, stride, pad, xs] of [
   });
 }
 
-test('AvgPoolGrad (wasm own): 2x2 stride 2', () => {
-  const xs: Shape4 = [2, 6, 6, 2];
-  const x = values(size(xs), 9);
-  const avg = (v: Float64Array): Float64Array => {
-    const out = new Float64Array(2 * 3 * 3 * 2);
-    for (let b = 0; b < 2; b++) for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) for (let c = 0; c < 2; c++)
-      out[((b * 3 + (i >> 1)) * 3 + (j >> 1)) * 2 + c] += v[((b * 6 + i) * 6 + j) * 2 + c] / 4;
-    return out;
-  };
-  const r = values(36, 10);
-  const [g] = wasmGrads((a) => tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid'), [{ v: x, shape: xs }], r);
-  const fd = finiteDiff((v) => dot(avg(v), r), x);
-  assert.ok(relError(g, fd) <= TOL, `error ${relError(g, fd)}`);
-});
+/** VALID average pool, k×k windows at the given stride. */
+function avgPoolRef(v: Float64Array, xs: Shape4, k: number, stride: number): { y: Float64Array; shape: Shape4 } {
+  const [n, h, w, c] = xs;
+  const ho = Math.floor((h - k) / stride) + 1;
+  const wo = Math.floor((w - k) / stride) + 1;
+  const y = new Float64Array(n * ho * wo * c);
+  for (let b = 0; b < n; b++) for (let i = 0; i < ho; i++) for (let j = 0; j < wo; j++) for (let a = 0; a < k; a++)
+    for (let q = 0; q < k; q++) for (let ch = 0; ch < c; ch++)
+      y[((b * ho + i) * wo + j) * c + ch] += v[((b * h + i * stride + a) * w + j * stride + q) * c + ch] / (k * k);
+  return { y, shape: [n, ho, wo, c] };
+}
+
+// Windows that tile the input run on the own SIMD kernel (vector and scalar channel tails, a row and a
+// column outside every window); overlapping windows on wasm's own.
+for (const [xs, k, stride] of [
+  [[2, 6, 6, 2], 2, 2],
+  [[1, 7, 8, 5], 3, 3],
+  [[2, 7, 7, 3], 3, 2],
+] as [Shape4, number, number][]) {
+  test(`AvgPoolGrad: ${k}x${k} stride ${stride} valid x${xs.join('x')}`, () => {
+    const x = values(size(xs), 9);
+    const r = values(size(avgPoolRef(x, xs, k, stride).shape), 10);
+    const [g] = wasmGrads((a) => tf.avgPool(a as tf.Tensor4D, k, stride, 'valid'), [{ v: x, shape: xs }], r);
+    const fd = finiteDiff((v) => dot(avgPoolRef(v, xs, k, stride).y, r), x);
+    assert.ok(relError(g, fd) <= TOL, `error ${relError(g, fd)}`);
+  });
+}
 
 for (const [xs, oh, ow, align] of [
   [[2, 4, 4, 3], 8, 8, false],

@@ -1,6 +1,6 @@
-// The project's own SIMD kernels besides convolution (assembly/pool.ts, reduce.ts): nearest-neighbour
-// upsampling, max-pool's tie rule, sums over leading axes — results against float64 references, and proof
-// that the own kernel ran (its calls are counted) or that other geometries fell back.
+// The project's own kernels besides convolution (assembly/pool.ts, reduce.ts, tile.ts): nearest-neighbour
+// upsampling, max-pool's tie rule, sums and means over leading axes, Tile — results against float64
+// references, and proof that the own kernel ran (its calls are counted) or that other geometries fell back.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
@@ -13,7 +13,7 @@ before(async () => {
   await initBackend('wasm');
   const mod = simdKernelsFor(tf.backend()) as SimdKernels;
   assert.ok(mod, 'own SIMD kernels are loaded by default');
-  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows'] as const) {
+  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks'] as const) {
     const inner = mod[name] as (...a: number[]) => void;
     calls[name] = 0;
     (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
@@ -62,7 +62,7 @@ test('MaxPoolGrad (own, 2x2 stride 2) sends each gradient to the first maximum o
       }
 });
 
-test('Sum over leading axes (a bias gradient) is the own kernel; other axes fall back; both match float64 sums', () => {
+test('Sum and Mean over leading axes (bias gradients, batch-norm moments) are the own kernel; other axes fall back', () => {
   const shape = [3, 4, 5, 6];
   const x = values(size(shape), 33);
   const ref = (axes: number[]): Float64Array => {
@@ -84,15 +84,68 @@ test('Sum over leading axes (a bias gradient) is the own kernel; other axes fall
   };
   for (const [axis, own] of [[[0, 1, 2], true], [[-4, 1], true], [0, true], [[1, 2], false], [[0, 1, 2, 3], false]] as [number | number[], boolean][]) {
     for (const keepDims of [false, true]) {
-      const before = calls.sumRows;
-      const got = tf.tidy(() => {
-        const s = tf.sum(tf.tensor(Float32Array.from(x), shape), axis, keepDims);
-        return { v: s.dataSync().slice(), shape: s.shape };
-      });
-      const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 4 : a));
-      assert.deepEqual(got.shape, keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i)));
-      assert.ok(relError(got.v, ref(axes)) <= 1e-6, `axis ${axis}: error ${relError(got.v, ref(axes))}`);
-      assert.equal(calls.sumRows - before, own ? 1 : 0, `axis ${axis} own kernel calls`);
+      for (const op of ['sum', 'mean'] as const) {
+        const before = calls.sumRows;
+        const got = tf.tidy(() => {
+          const s = tf[op](tf.tensor(Float32Array.from(x), shape), axis, keepDims);
+          return { v: s.dataSync().slice(), shape: s.shape };
+        });
+        const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 4 : a));
+        const count = axes.reduce((a, d) => a * shape[d], 1);
+        const want = ref(axes).map((v) => (op === 'mean' ? v / count : v));
+        assert.deepEqual(got.shape, keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i)));
+        assert.ok(relError(got.v, want) <= 1e-6, `${op} axis ${axis}: error ${relError(got.v, want)}`);
+        assert.equal(calls.sumRows - before, own ? 1 : 0, `${op} axis ${axis} own kernel calls`);
+      }
     }
+  }
+});
+
+test('Tile (own, in contiguous runs) matches an index-by-index reference for float32, int32 and bool', () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [2, 3, 4, 1]], // batch norm's gradient
+    [[2, 3], [3, 2]],
+    [[2, 1, 3], [1, 4, 2]],
+    [[3], [4]],
+    [[4, 1], [1, 3]],
+    [[2, 2], [1, 1]],
+    [[2, 0, 3], [2, 2, 2]],
+  ];
+  for (const [shape, reps] of cases) {
+    const n = size(shape);
+    const x = Array.from({ length: n }, (_, i) => i + 1);
+    const outShape = shape.map((d, i) => d * reps[i]);
+    const want: number[] = [];
+    for (let k = 0; k < size(outShape); k++) {
+      let rem = k;
+      let from = 0;
+      let stride = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const o = rem % outShape[d];
+        rem = Math.floor(rem / outShape[d]);
+        from += (o % shape[d]) * stride;
+        stride *= shape[d];
+      }
+      want.push(x[from]);
+    }
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const got = tf.tidy(() => {
+        const t = tf.tile(tf.tensor(dtype === 'bool' ? x.map((v) => v % 2) : x, shape, dtype), reps);
+        return { v: Array.from(t.dataSync()), shape: t.shape };
+      });
+      assert.deepEqual(got.shape, outShape, `${shape} x ${reps} ${dtype}`);
+      assert.deepEqual(got.v, dtype === 'bool' ? want.map((v) => v % 2) : want, `${shape} x ${reps} ${dtype}`);
+    }
+  }
+});
+
+test('AvgPoolGrad runs the own kernel when windows tile the input, wasm\'s own when they overlap', () => {
+  for (const [k, stride, own] of [[2, 2, true], [3, 3, true], [3, 2, false]] as [number, number, boolean][]) {
+    const before = calls.avgPoolGradBlocks;
+    tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(values(2 * 7 * 7 * 4, 41)), [2, 7, 7, 4]);
+      tf.grad((a: tf.Tensor) => tf.sum(tf.avgPool(a as tf.Tensor4D, k, stride, 'valid')))(x).dataSync();
+    });
+    assert.equal(calls.avgPoolGradBlocks - before, own ? 1 : 0, `${k}x${k} stride ${stride}`);
   }
 });

@@ -3,6 +3,7 @@
 // copies where sharing suffices. Where the project's own SIMD kernels (assembly/, simd-module.ts) cover a
 // geometry they run; anything else goes to the kernel registered before (XNNPACK or a composite one).
 // Must run before the wasm backend is first used; repeated calls are no-ops.
+import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -17,7 +18,8 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { resizeNearestNeighborConfig } from './resize-nearest.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { sliceConfigs } from './slice.js';
-import { sumConfig } from './sum.js';
+import { meanConfig, sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import type { KernelConfig, TF } from './wasm-context.js';
 
@@ -30,9 +32,12 @@ export const OWN_WASM_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
+  'AvgPoolGrad',
   'ResizeNearestNeighbor',
   'ResizeNearestNeighborGrad',
   'Sum',
+  'Mean',
+  'Tile',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
@@ -51,9 +56,12 @@ export function registerWasmKernels(tf: TF): void {
     directConv2DBackpropFilterConfig(tf, conv2dBackpropFilterConfig(tf)),
     directConv2DBackpropInputConfig(tf, conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput'))),
     maxPoolGradConfig(tf),
+    avgPoolGradConfig(tf, original('AvgPoolGrad')),
     resizeNearestNeighborConfig(original('ResizeNearestNeighbor')),
     resizeNearestNeighborGradConfig(tf),
     sumConfig(original('Sum')),
+    meanConfig(original('Mean')),
+    tileConfig(original('Tile')),
     depthwiseBackpropFilterConfig(tf),
     depthwiseBackpropInputConfig(tf),
     unsortedSegmentSumConfig(),

@@ -25,9 +25,11 @@ export interface SimdKernels {
   resizeNearestUp(x: number, y: number, n: number, h: number, w: number, c: number, rh: number, rw: number): void;
   resizeNearestUpGrad(dy: number, dx: number, n: number, h: number, w: number, c: number, rh: number, rw: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
+  avgPoolGradBlocks(dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
+    kh: number, kw: number, scale: number): void;
 }
 
-const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows'] as const;
+const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks'] as const;
 
 export function simdKernelsEnabled(): boolean {
   const v = process.env.PIPE_SIMD_KERNELS ?? 'on';

@@ -1,9 +1,18 @@
-// Sum over leading axes (the gradient of a broadcast bias add: dy summed over N, H, W) as one pass of
-// column sums — the own kernel. wasm's Sum transposes the reduced axes to the end first.
+// Sum and Mean over leading axes (the gradient of a broadcast bias add: dy summed over N, H, W; batch
+// normalisation's moments) as one pass of column sums — the own kernel. wasm's transposes the reduced axes
+// to the end first.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
 import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
 
 export function sumConfig(fallback: KernelConfig | undefined): KernelConfig {
+  return reduceConfig('Sum', false, fallback);
+}
+
+export function meanConfig(fallback: KernelConfig | undefined): KernelConfig {
+  return reduceConfig('Mean', true, fallback);
+}
+
+function reduceConfig(kernelName: 'Sum' | 'Mean', mean: boolean, fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { x } = args.inputs as { x: TensorInfo };
     const rank = x.shape.length;
@@ -18,10 +27,14 @@ export function sumConfig(fallback: KernelConfig | undefined): KernelConfig {
       const cols = kept.reduce((a, b) => a * b, 1);
       const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
       simd.sumRows(heapOffset(args.backend, x), heapOffset(args.backend, out), rows, cols);
+      if (mean) {
+        const v = args.backend.typedArrayFromHeap(out);
+        for (let i = 0; i < cols; i++) v[i] /= rows;
+      }
       return out;
     }
-    if (fallback === undefined) throw new Error('wasm Sum: no kernel for these axes');
+    if (fallback === undefined) throw new Error(`wasm ${kernelName}: no kernel for these axes`);
     return fallback.kernelFunc(args as never) as TensorInfo;
   };
-  return { kernelName: 'Sum', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
 }

@@ -102,3 +102,31 @@ export function resizeNearestUpGrad(dy: usize, dx: usize, N: i32, H: i32, W: i32
     }
   }
 }
+
+/**
+ * Gradient of an average pool whose windows (kh × kw, stride = window) tile the input from the top-left
+ * corner: each cell of a window gets its window's dy × scale (1 / window size); cells outside every window 0.
+ */
+export function avgPoolGradBlocks(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, Ho: i32, Wo: i32,
+  kh: i32, kw: i32, scale: f32): void {
+  memory.fill(dx, 0, (<usize>N * <usize>H * <usize>W * <usize>C) << 2);
+  const ps = <usize>C << 2;
+  const vecBytes = ps & ~(<usize>15);
+  const s = f32x4.splat(scale);
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < Ho; i++) {
+      for (let j = 0; j < Wo; j++) {
+        const g = dy + ((((<usize>n * <usize>Ho + <usize>i) * <usize>Wo + <usize>j) * <usize>C) << 2);
+        for (let a = 0; a < kh; a++) {
+          let p = dx + ((((<usize>n * <usize>H + <usize>(i * kh + a)) * <usize>W + <usize>(j * kw)) * <usize>C) << 2);
+          for (let b = 0; b < kw; b++) {
+            let c: usize = 0;
+            for (; c < vecBytes; c += 16) v128.store(p + c, f32x4.mul(v128.load(g + c), s));
+            for (; c < ps; c += 4) store<f32>(p + c, load<f32>(g + c) * scale);
+            p += ps;
+          }
+        }
+      }
+    }
+  }
+}
