@@ -1,6 +1,6 @@
 // Adam, AdamW (decoupled weight decay, as torch.optim.AdamW) and SGD with momentum, written out so that
 // their state (moments, step count) is plain tensors a checkpoint can save and restore exactly.
-import { tf } from './tf.js';
+import { fusedAdam, tf } from './tf.js';
 
 export interface OptimizerConfig {
   name: 'adam' | 'adamw' | 'sgd';
@@ -54,6 +54,13 @@ export class Optimizer {
       const l2 = c.name === 'adam' ? (c.weightDecay ?? 0) : 0;
       this.vars.forEach((w, i) => {
         const [m, v] = this.slots[i];
+        const fused = fusedAdam(w, grads[i], m, v, { b1: BETA1, c1: 1 - BETA1, b2: BETA2, c2: 1 - BETA2, bc2, eps: EPS, stepSize, decay, l2 });
+        if (fused) {
+          m.assign(fused[1]);
+          v.assign(fused[2]);
+          w.assign(fused[0]);
+          return;
+        }
         const g = l2 > 0 ? tf.add(grads[i], tf.mul(w, l2)) : grads[i];
         const m1 = tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1));
         const v1 = tf.add(tf.mul(v, BETA2), tf.mul(tf.square(g), 1 - BETA2));

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './wasm-kernels/register.js';
 import { simdKernelsEnabled } from './wasm-kernels/simd-module.js';
+import { FUSED_ADAM, type FusedAdamAttrs } from './wasm-kernels/adam.js';
 import { tfjsVersion } from './tfjs-version.js';
 
 export { tf };
@@ -87,6 +88,15 @@ export async function initBackend(request: BackendRequest): Promise<BackendInfo>
       break;
   }
   return current;
+}
+
+/**
+ * One Adam(W) step as one kernel (w', m', v'), where the backend has it (wasm with pipe's SIMD kernels);
+ * undefined elsewhere, and the caller uses element-wise ops. Same float32 operations, same results.
+ */
+export function fusedAdam(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: FusedAdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
+  if (tf.getBackend() !== 'wasm' || !simdKernelsEnabled() || w.dtype !== 'float32') return undefined;
+  return tf.engine().runKernel(FUSED_ADAM, { w, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 /** Refuses training on the pure-JS cpu backend, which is both far too slow and wrong for some gradients. */

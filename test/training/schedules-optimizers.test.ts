@@ -62,3 +62,50 @@ test('Adam, AdamW and SGD with momentum follow the torch.optim update rules', ()
   assert.ok(close(sgd[0], 1 - 0.1 * (0.5 + 1.9 * 0.5), 1e-6));
   assert.ok(close(sgd[1], -2 - 0.1 * (0.25 + 1.9 * 0.25), 1e-6));
 });
+
+test('the fused Adam(W) kernel gives the element-wise update bit for bit (and runs where it should)', () => {
+  const run = (fused: boolean, config: ConstructorParameters<typeof Optimizer>[0]): Float32Array[] => {
+    const saved = process.env.PIPE_SIMD_KERNELS;
+    if (!fused) process.env.PIPE_SIMD_KERNELS = 'off';
+    try {
+      // 37 floats: a SIMD body and a scalar tail; values spanning several magnitudes.
+      const w = tf.variable(tf.tensor1d(Array.from({ length: 37 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 5) - 2))));
+      const opt = new Optimizer(config, [w]);
+      for (let step = 0; step < 4; step++) {
+        const g = tf.tensor1d(Array.from({ length: 37 }, (_, i) => Math.cos(i * 0.3 + step) * 10 ** ((i % 4) - 3)));
+        opt.apply([g], 0.01 / (step + 1));
+        g.dispose();
+      }
+      const out = [w, ...opt.slots[0]].map((t) => t.dataSync().slice() as Float32Array);
+      w.dispose();
+      opt.dispose();
+      return out;
+    } finally {
+      if (saved === undefined) delete process.env.PIPE_SIMD_KERNELS;
+      else process.env.PIPE_SIMD_KERNELS = saved;
+    }
+  };
+  let calls = 0;
+  const kernel = tf.getKernel('PipeAdam', 'wasm')!;
+  const inner = kernel.kernelFunc;
+  kernel.kernelFunc = ((...a: Parameters<typeof inner>) => {
+    calls++;
+    return inner(...a);
+  }) as typeof inner;
+  try {
+    for (const config of [
+      { name: 'adam', lr: 0.01 },
+      { name: 'adam', lr: 0.01, weightDecay: 0.1 },
+      { name: 'adamw', lr: 0.01, weightDecay: 0.05 },
+    ] as const) {
+      const before = calls;
+      const fused = run(true, config);
+      assert.equal(calls - before, 4, `${config.name}: fused kernel once per step`);
+      const plain = run(false, config);
+      assert.equal(calls - before, 4, `${config.name}: element-wise path when PIPE_SIMD_KERNELS=off`);
+      fused.forEach((a, k) => assert.deepEqual(Array.from(a), Array.from(plain[k]), `${config.name} ${['w', 'm', 'v'][k]}`));
+    }
+  } finally {
+    kernel.kernelFunc = inner;
+  }
+});

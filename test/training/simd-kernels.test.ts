@@ -1,5 +1,5 @@
 // The project's own kernels besides convolution (assembly/pool.ts, reduce.ts, tile.ts): nearest-neighbour
-// upsampling, max-pool's tie rule, sums and means over leading axes, Tile — results against float64
+// upsampling, max-pool's tie rule, sums and means over leading axes, Tile, BatchMatMul — results against float64
 // references, and proof that the own kernel ran (its calls are counted) or that other geometries fell back.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ before(async () => {
   await initBackend('wasm');
   const mod = simdKernelsFor(tf.backend()) as SimdKernels;
   assert.ok(mod, 'own SIMD kernels are loaded by default');
-  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks'] as const) {
+  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks', 'conv2d', 'conv2dFilterGrad'] as const) {
     const inner = mod[name] as (...a: number[]) => void;
     calls[name] = 0;
     (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
@@ -147,5 +147,45 @@ test('AvgPoolGrad runs the own kernel when windows tile the input, wasm\'s own w
       tf.grad((a: tf.Tensor) => tf.sum(tf.avgPool(a as tf.Tensor4D, k, stride, 'valid')))(x).dataSync();
     });
     assert.equal(calls.avgPoolGradBlocks - before, own ? 1 : 0, `${k}x${k} stride ${stride}`);
+  }
+});
+
+test('BatchMatMul runs on the own kernels for A·B, A·Bᵀ and Aᵀ·B (batched, broadcast, any sizes); Aᵀ·Bᵀ falls back', () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[3, 5, 7], [3, 7, 6], false, false],
+    [[3, 5, 7], [3, 6, 7], false, true],
+    [[3, 7, 5], [3, 7, 6], true, false], // k = 7: one row of 7
+    [[2, 96, 6], [2, 96, 9], true, false], // k = 96: chunked as 2 rows of 48
+    [[1, 5, 8], [4, 8, 3], false, false], // A broadcast over B's batch
+    [[2, 3, 4, 4], [2, 3, 4, 16], false, false], // two batch axes
+    [[9, 4], [4, 1], false, false], // plain 2-D, one output column
+    [[3, 7, 5], [3, 6, 7], true, true],
+  ];
+  for (const [as, bs, ta, tb] of cases) {
+    const a = values(size(as), 51);
+    const b = values(size(bs), 52);
+    const ra = as.length;
+    const m = ta ? as[ra - 1] : as[ra - 2];
+    const k = ta ? as[ra - 2] : as[ra - 1];
+    const n = tb ? bs[bs.length - 2] : bs[bs.length - 1];
+    const batchA = size(as.slice(0, -2));
+    const batchB = size(bs.slice(0, -2));
+    const batch = Math.max(batchA, batchB);
+    const want = new Float64Array(batch * m * n);
+    for (let i = 0; i < batch; i++) {
+      const oa = (batchA === 1 ? 0 : i) * m * k;
+      const ob = (batchB === 1 ? 0 : i) * k * n;
+      for (let r = 0; r < m; r++)
+        for (let c = 0; c < n; c++) {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += a[oa + (ta ? q * m + r : r * k + q)] * b[ob + (tb ? c * k + q : q * n + c)];
+          want[(i * m + r) * n + c] = s;
+        }
+    }
+    const before = calls.conv2d + calls.conv2dFilterGrad;
+    const got = tf.tidy(() => tf.matMul(tf.tensor(Float32Array.from(a), as), tf.tensor(Float32Array.from(b), bs), ta, tb).dataSync().slice());
+    const label = `${as} x ${bs} ${ta ? 'T' : ''}${tb ? 'T' : ''}`;
+    assert.ok(relError(got, want) <= 1e-5, `${label}: error ${relError(got, want)}`);
+    assert.equal(calls.conv2d + calls.conv2dFilterGrad - before, ta && tb ? 0 : batch, `${label}: own kernel calls`);
   }
 });

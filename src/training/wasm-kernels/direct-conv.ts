@@ -1,19 +1,13 @@
 // Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the project's own SIMD kernels
-// (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, channel
-// counts that vectorise (a multiple of 4 on the vector side, or 1 against a multiple of 4). Everything else
-// goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
-import { heapOffset, simdKernelsFor, type SimdKernels } from './simd-module.js';
+// (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, any channel counts.
+// Everything else goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
+import { heapOffset, readableWithSlack, simdKernelsFor, type SimdKernels } from './simd-module.js';
 import type { KernelArgs, KernelConfig, TF, TensorInfo, WasmBackend } from './wasm-context.js';
 
 type Conv2DInfo = ReturnType<TF['backend_util']['computeConv2DInfo']>;
 
 const moduleFor = simdKernelsFor;
 const ptr = heapOffset;
-
-/** Whether a forward conv with these channel counts has a vectorised path. */
-export function forwardCovered(ci: number, co: number): boolean {
-  return co % 4 === 0 || (co === 1 && ci % 4 === 0);
-}
 
 function convInfo(tf: TF, xShape: number[], filterShape: number[], attrs: KernelArgs['attrs']): Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
@@ -52,7 +46,7 @@ export function directConv2DConfig(tf: TF, fallback: KernelConfig | undefined): 
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const mod = moduleFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
-    if (!mod || !unitStride(info) || !forwardCovered(info.inChannels, info.outChannels)) return delegate(fallback, 'Conv2D', args);
+    if (!mod || !unitStride(info) || !readableWithSlack(args.backend, [x, filter])) return delegate(fallback, 'Conv2D', args);
     return forward(mod, args.backend, info, x, filter, undefined, 0);
   };
   return {
@@ -72,7 +66,7 @@ export function directFusedConv2DConfig(tf: TF, fallback: KernelConfig | undefin
     const mod = moduleFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
     const biasOk = bias === undefined || (bias.dtype === 'float32' && bias.shape.reduce((a, b) => a * b, 1) === info.outChannels);
-    if (!mod || act < 0 || !biasOk || !unitStride(info) || !forwardCovered(info.inChannels, info.outChannels)) {
+    if (!mod || act < 0 || !biasOk || !unitStride(info) || !readableWithSlack(args.backend, bias ? [x, filter, bias] : [x, filter])) {
       return delegate(fallback, 'FusedConv2D', args);
     }
     return forward(mod, args.backend, info, x, filter, bias, act);
@@ -93,12 +87,13 @@ export function directConv2DBackpropInputConfig(tf: TF, fallback: KernelConfig |
     const info = convInfo(tf, args.attrs.inputShape as number[], filter.shape, args.attrs);
     const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
     // dx is the forward conv of dy (co channels in, ci out) with the filter flipped and its channels swapped.
-    if (!mod || !unitStride(info) || !forwardCovered(co, ci) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
+    if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
       return delegate(fallback, 'Conv2DBackpropInput', args);
     }
     const { backend } = args;
     const flipped = backend.makeOutput([kh, kw, co, ci], 'float32');
     try {
+      if (!readableWithSlack(backend, [dy, flipped])) return delegate(fallback, 'Conv2DBackpropInput', args);
       const src = backend.typedArrayFromHeap(filter);
       const dst = backend.typedArrayFromHeap(flipped);
       for (let a = 0; a < kh; a++) {
@@ -133,11 +128,15 @@ export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig)
     const mod = moduleFor(args.backend);
     const info = convInfo(tf, x.shape, args.attrs.filterShape as number[], args.attrs);
     const { inChannels: ci, outChannels: co } = info;
-    if (!mod || !unitStride(info) || !forwardCovered(ci, co) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
+    if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
       return delegate(fallback, 'Conv2DBackpropFilter', args);
     }
     const { backend } = args;
     const out = backend.makeOutput([info.filterHeight, info.filterWidth, ci, co], 'float32');
+    if (!readableWithSlack(backend, [x, dy, out])) {
+      backend.disposeData(out.dataId);
+      return delegate(fallback, 'Conv2DBackpropFilter', args);
+    }
     mod.conv2dFilterGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, out), info.batchSize, info.inHeight, info.inWidth,
       ci, info.outHeight, info.outWidth, co, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left);
     return out;

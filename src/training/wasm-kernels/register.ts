@@ -3,7 +3,9 @@
 // copies where sharing suffices. Where the project's own SIMD kernels (assembly/, simd-module.ts) cover a
 // geometry they run; anything else goes to the kernel registered before (XNNPACK or a composite one).
 // Must run before the wasm backend is first used; repeated calls are no-ops.
+import { fusedAdamConfig } from './adam.js';
 import { avgPoolGradConfig } from './avg-pool-grad.js';
+import { batchMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -31,6 +33,7 @@ export const OWN_WASM_KERNELS = [
   'FusedConv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
+  'BatchMatMul',
   'MaxPoolGrad',
   'AvgPoolGrad',
   'ResizeNearestNeighbor',
@@ -44,6 +47,7 @@ export const OWN_WASM_KERNELS = [
   'Slice',
   'SplitV',
   'Identity',
+  'PipeAdam',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -55,6 +59,7 @@ export function registerWasmKernels(tf: TF): void {
     directFusedConv2DConfig(tf, original('FusedConv2D')),
     directConv2DBackpropFilterConfig(tf, conv2dBackpropFilterConfig(tf)),
     directConv2DBackpropInputConfig(tf, conv2dBackpropInputConfig(tf, original('Conv2DBackpropInput'))),
+    batchMatMulConfig(original('BatchMatMul')),
     maxPoolGradConfig(tf),
     avgPoolGradConfig(tf, original('AvgPoolGrad')),
     resizeNearestNeighborConfig(original('ResizeNearestNeighbor')),
@@ -67,6 +72,7 @@ export function registerWasmKernels(tf: TF): void {
     unsortedSegmentSumConfig(),
     ...sliceConfigs(tf, original('Slice')),
     identityConfig(original('Identity')),
+    fusedAdamConfig(),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');

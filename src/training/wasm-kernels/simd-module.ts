@@ -27,9 +27,11 @@ export interface SimdKernels {
   sumRows(x: number, out: number, rows: number, cols: number): void;
   avgPoolGradBlocks(dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
     kh: number, kw: number, scale: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, bc2: number, eps: number, stepSize: number, decay: number, l2: number): void;
 }
 
-const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks'] as const;
+const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks', 'adamUpdate'] as const;
 
 export function simdKernelsEnabled(): boolean {
   const v = process.env.PIPE_SIMD_KERNELS ?? 'on';
@@ -68,6 +70,19 @@ interface HeapBackend {
 /** The kernels for a wasm backend instance, or null when turned off. */
 export function simdKernelsFor(backend: unknown): SimdKernels | null {
   return simdKernels((backend as HeapBackend).wasm.asm.memory);
+}
+
+/**
+ * Whether every tensor has 16 readable bytes past its end on the heap: kernels that compute channel tails in
+ * whole vectors read (never write) up to 12 bytes past a tensor, which must not run off the memory.
+ */
+export function readableWithSlack(backend: unknown, tensors: { dataId: object }[]): boolean {
+  const b = backend as HeapBackend;
+  const size = (b.wasm.asm.memory as { buffer: ArrayBuffer }).buffer.byteLength;
+  return tensors.every((t) => {
+    const v = b.typedArrayFromHeap(t);
+    return v.byteOffset + v.byteLength + 16 <= size;
+  });
 }
 
 /** Heap byte offset of a tensor's data. */

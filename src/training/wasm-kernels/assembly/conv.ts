@@ -20,14 +20,30 @@
   return act == 1 ? f32x4.max(v, f32x4.splat(0)) : v;
 }
 
+/** Stores the first `lanes` (1..4) lanes of v: channel tails, where a whole vector would overwrite the next pixel. */
+@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
+  if (lanes == 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+// Channel tails (a count not a multiple of 4) are computed in whole vectors whose extra lanes read past the
+// channel (the next pixel's values, or up to 12 bytes past the tensor: direct-conv.ts checks the heap has
+// them) and are never stored.
+
 // ---------------------------------------------------------------------------------------------------
 // Forward: y[n,oh,ow,co] = act(bias[co] + sum_{kh,kw,ci} x[n, oh+kh-padT, ow+kw-padL, ci] f[kh,kw,ci,co]).
-// Co % 4 == 0: tiles of 2 output pixels x 16 channels (27 GMAC/s here, vs 24 for 4 x 8, 16 for 3 x 16, which
-// spills), else 4 x 8, else 1 x 4; Co == 1 with Ci % 4 == 0: dot products over ci.
+// Tiles of 2 output pixels x 16 channels where Co % 16 == 0 (27 GMAC/s here, vs 24 for 4 x 8, 16 for 3 x 16,
+// which spills), else 4 x 8 and a 4 x 8 or 4 x 4 tail, 1 x 4 at the borders; Co == 1 with Ci % 4 == 0: dot
+// products over ci.
 // bias == 0 means none; act: 0 linear, 1 relu.
 
-/** 4 pixels x 8 channels, all taps of the 4 pixels in range horizontally. */
-@inline function tile4x8(x: usize, f: usize, y: usize, xrow: usize, ow: i32, H: i32, W: i32, Ci: i32, Co: i32,
+/** 4 pixels x 8 channels (of the second vector, the first `lanes` stored), all taps of the 4 pixels in range horizontally. */
+@inline function tile4x8(ow: i32, H: i32, W: i32, Ci: i32, Co: i32, f: usize, lanes: i32,
   KH: i32, KW: i32, oh: i32, padT: i32, padL: i32, co: i32, bias: usize, act: i32, nrow: usize, yrow: usize): void {
   let b0 = f32x4.splat(0);
   let b1 = f32x4.splat(0);
@@ -60,10 +76,39 @@
     }
   }
   const yp = yrow + ((<usize>ow * <usize>Co + <usize>co) << 2);
-  v128.store(yp, activate(a00, act)); v128.store(yp, activate(a01, act), 16);
-  v128.store(yp + fs, activate(a10, act)); v128.store(yp + fs, activate(a11, act), 16);
-  v128.store(yp + 2 * fs, activate(a20, act)); v128.store(yp + 2 * fs, activate(a21, act), 16);
-  v128.store(yp + 3 * fs, activate(a30, act)); v128.store(yp + 3 * fs, activate(a31, act), 16);
+  v128.store(yp, activate(a00, act)); storeLanes(yp + 16, activate(a01, act), lanes);
+  v128.store(yp + fs, activate(a10, act)); storeLanes(yp + fs + 16, activate(a11, act), lanes);
+  v128.store(yp + 2 * fs, activate(a20, act)); storeLanes(yp + 2 * fs + 16, activate(a21, act), lanes);
+  v128.store(yp + 3 * fs, activate(a30, act)); storeLanes(yp + 3 * fs + 16, activate(a31, act), lanes);
+}
+
+/** 4 pixels x 4 channels (the first `lanes` stored), all taps of the 4 pixels in range horizontally. */
+@inline function tile4x4(ow: i32, H: i32, W: i32, Ci: i32, Co: i32, f: usize, lanes: i32,
+  KH: i32, KW: i32, oh: i32, padT: i32, padL: i32, co: i32, bias: usize, act: i32, nrow: usize, yrow: usize): void {
+  const b = bias != 0 ? v128.load(bias + (<usize>co << 2)) : f32x4.splat(0);
+  let a0 = b, a1 = b, a2 = b, a3 = b;
+  const xs = <usize>Ci << 2;
+  const fs = <usize>Co << 2;
+  for (let kh = 0; kh < KH; kh++) {
+    const ih = oh + kh - padT;
+    if (ih < 0 || ih >= H) continue;
+    let xp = nrow + (((<usize>ih * <usize>W) + <usize>(ow - padL)) * xs);
+    let wp = f + ((<usize>(kh * KW) * <usize>Ci) * fs) + (<usize>co << 2);
+    for (let k = 0, K = KW * Ci; k < K; k++) {
+      const w = v128.load(wp);
+      a0 = madd(v128.load32_splat(xp), w, a0);
+      a1 = madd(v128.load32_splat(xp + xs), w, a1);
+      a2 = madd(v128.load32_splat(xp + 2 * xs), w, a2);
+      a3 = madd(v128.load32_splat(xp + 3 * xs), w, a3);
+      xp += 4;
+      wp += fs;
+    }
+  }
+  const yp = yrow + ((<usize>ow * <usize>Co + <usize>co) << 2);
+  storeLanes(yp, activate(a0, act), lanes);
+  storeLanes(yp + fs, activate(a1, act), lanes);
+  storeLanes(yp + 2 * fs, activate(a2, act), lanes);
+  storeLanes(yp + 3 * fs, activate(a3, act), lanes);
 }
 
 /** 2 pixels x 16 channels, all taps of the pixels in range horizontally (8 accumulators; 3 pixels spill). */
@@ -100,7 +145,7 @@
   v128.store(yp + fs, activate(c2, act), 32); v128.store(yp + fs, activate(c3, act), 48);
 }
 
-/** One pixel x 4 channels, any pixel (taps out of range are skipped). */
+/** One pixel x 4 channels (the first min(4, Co - co) stored), any pixel (taps out of range are skipped). */
 @inline function tile1x4(f: usize, H: i32, W: i32, Ci: i32, Co: i32, KH: i32, KW: i32, oh: i32, ow: i32,
   padT: i32, padL: i32, co: i32, bias: usize, act: i32, nrow: usize, yrow: usize): void {
   let a = bias != 0 ? v128.load(bias + (<usize>co << 2)) : f32x4.splat(0);
@@ -120,7 +165,7 @@
       }
     }
   }
-  v128.store(yrow + ((<usize>ow * <usize>Co + <usize>co) << 2), activate(a, act));
+  storeLanes(yrow + ((<usize>ow * <usize>Co + <usize>co) << 2), activate(a, act), min(4, Co - co));
 }
 
 /** One pixel, Co == 1, Ci % 4 == 0. */
@@ -180,7 +225,7 @@ export function conv2d(x: usize, f: usize, bias: usize, y: usize, N: i32, H: i32
     const nrow = x + ((<usize>n * <usize>H * <usize>W * <usize>Ci) << 2);
     for (let oh = 0; oh < Ho; oh++) {
       const yrow = y + (((<usize>n * <usize>Ho + <usize>oh) * <usize>Wo * <usize>Co) << 2);
-      if (Co == 1) {
+      if (Co == 1 && Ci % 4 == 0) {
         for (let ow = 0; ow < lo; ow++) store<f32>(yrow + (<usize>ow << 2), post1(dot1(f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow), bias, act));
         let ow = lo;
         for (; ow + 4 <= hi; ow += 4) {
@@ -202,10 +247,10 @@ export function conv2d(x: usize, f: usize, bias: usize, y: usize, N: i32, H: i32
       }
       for (; ow + 4 <= hi; ow += 4) {
         let co = 0;
-        for (; co + 8 <= Co; co += 8) tile4x8(x, f, y, 0, ow, H, W, Ci, Co, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
-        for (; co < Co; co += 4) {
-          for (let i = 0; i < 4; i++) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow + i, padT, padL, co, bias, act, nrow, yrow);
-        }
+        for (; co + 8 <= Co; co += 8) tile4x8(ow, H, W, Ci, Co, f, 4, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
+        const rest = Co - co;
+        if (rest > 4) tile4x8(ow, H, W, Ci, Co, f, rest - 4, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
+        else if (rest > 0) tile4x4(ow, H, W, Ci, Co, f, rest, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
       }
       for (; ow < Wo; ow++) {
         for (let co = 0; co < Co; co += 4) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, bias, act, nrow, yrow);
@@ -221,8 +266,8 @@ export function conv2d(x: usize, f: usize, bias: usize, y: usize, N: i32, H: i32
 
 // ---------------------------------------------------------------------------------------------------
 // Weight gradient: dw[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh+kh-padT, ow+kw-padL, ci] dy[n,oh,ow,co].
-// Co % 4 == 0: register tiles of 2 input channels x 16 (8, 4) output channels; Co == 1 with Ci % 4 == 0:
-// tiles of 16 (4) input channels. The sum runs over chunks of output rows small enough for the L2 cache,
+// Register tiles of 2 input channels x 16 output channels, then x 4 (the last one a channel tail); Co == 1
+// with Ci % 4 == 0: tiles of 16 (4) input channels. The sum runs over chunks of output rows small enough for the L2 cache,
 // the tile is loaded from and stored to dw once per chunk.
 
 const CHUNK_ROWS: i32 = 16;
@@ -240,7 +285,7 @@ export function conv2dFilterGrad(x: usize, dy: usize, dw: usize, N: i32, H: i32,
         const hi = max(min(W + padL - kw, Wo), lo);
         if (hi <= lo) continue;
         const wtap = dw + ((<usize>(kh * KW + kw) * <usize>Ci * <usize>Co) << 2);
-        if (Co == 1) {
+        if (Co == 1 && Ci % 4 == 0) {
           gradDot(x, dy, wtap, r0, r1, H, W, Ci, Ho, Wo, kh, kw, padT, padL, lo, hi);
         } else {
           let ci = 0;
@@ -252,7 +297,7 @@ export function conv2dFilterGrad(x: usize, dy: usize, dw: usize, N: i32, H: i32,
   }
 }
 
-/** Two input channels (ci, ci+1) x all output channels, in tiles of 16, 8 or 4. */
+/** Two input channels (ci, ci+1) x all output channels, in tiles of 16, then 4. */
 @inline function gradTile2(x: usize, dy: usize, wtap: usize, r0: i32, r1: i32, H: i32, W: i32, Ci: i32,
   Ho: i32, Wo: i32, Co: i32, kh: i32, kw: i32, padT: i32, padL: i32, lo: i32, hi: i32, ci: i32): void {
   const xs = <usize>Ci << 2;
@@ -305,8 +350,9 @@ export function conv2dFilterGrad(x: usize, dy: usize, dw: usize, N: i32, H: i32,
         dp += ds;
       }
     }
-    v128.store(o0, a0);
-    v128.store(o1, b0);
+    const lanes = min(4, Co - co);
+    storeLanes(o0, a0, lanes);
+    storeLanes(o1, b0, lanes);
   }
 }
 
@@ -332,7 +378,7 @@ export function conv2dFilterGrad(x: usize, dy: usize, dw: usize, N: i32, H: i32,
         dp += ds;
       }
     }
-    v128.store(o0, a0);
+    storeLanes(o0, a0, min(4, Co - co));
   }
 }
 

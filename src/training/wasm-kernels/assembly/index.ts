@@ -2,3 +2,4 @@
 export * from './conv';
 export * from './pool';
 export * from './reduce';
+export * from './optim';
