@@ -6,6 +6,7 @@
 import { fusedAdamConfig } from './adam.js';
 import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
+import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -48,6 +49,7 @@ export const OWN_WASM_KERNELS = [
   'SplitV',
   'Identity',
   'PipeAdam',
+  'PipeBatchNormGrad',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -73,10 +75,12 @@ export function registerWasmKernels(tf: TF): void {
     ...sliceConfigs(tf, original('Slice')),
     identityConfig(original('Identity')),
     fusedAdamConfig(),
+    batchNormGradKernelConfig(),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
+  registerBatchNormGradient(tf);
   registered = true;
 }
