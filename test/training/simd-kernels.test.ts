@@ -1,5 +1,5 @@
 // The project's own kernels besides convolution (assembly/pool.ts, reduce.ts, tile.ts): nearest-neighbour
-// upsampling, max-pool's tie rule, sums and means over leading axes, Tile, BatchMatMul — results against float64
+// upsampling, max-pool's tie rule, sums and means over leading axes, Tile, BatchMatMul, Concat, the batch-norm gradient — results against float64
 // references, and proof that the own kernel ran (its calls are counted) or that other geometries fell back.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ before(async () => {
   await initBackend('wasm');
   const mod = simdKernelsFor(tf.backend()) as SimdKernels;
   assert.ok(mod, 'own SIMD kernels are loaded by default');
-  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks', 'conv2d', 'conv2dFilterGrad'] as const) {
+  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks', 'conv2d', 'conv2dFilterGrad', 'copyRuns'] as const) {
     const inner = mod[name] as (...a: number[]) => void;
     calls[name] = 0;
     (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
@@ -234,5 +234,34 @@ test("batch norm's gradient on one fused pass equals tfjs's element-wise gradien
     }
   } finally {
     kernel.kernelFunc = inner;
+  }
+});
+
+test('Concat (own strided copies) along every axis, for float32, int32 and bool, with empty inputs skipped', () => {
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    for (const axis of [0, 1, 2, -1]) {
+      const ax = axis < 0 ? axis + 3 : axis;
+      // three inputs of 4, 1 and 5 along the axis, [2, 3, 4] elsewhere
+      const sized = [4, 1, 5].map((along) => [2, 3, 4].map((d, i) => (i === ax ? along : d)));
+      const arrays = sized.map((s, k) => Array.from({ length: size(s) }, (_, i) => (dtype === 'bool' ? (i + k) % 2 : i * 10 + k)));
+      const empty = sized[0].map((d, i) => (i === ax ? 0 : d));
+      const before = calls.copyRuns;
+      const got = tf.tidy(() => {
+        const ts = sized.map((s, k) => tf.tensor(arrays[k], s, dtype));
+        const t = tf.concat([ts[0], tf.zeros(empty, dtype), ts[1], ts[2]], axis);
+        return { v: Array.from(t.dataSync()), shape: t.shape };
+      });
+      const outShape = sized[0].map((d, i) => (i === ax ? 10 : d));
+      const want: number[] = [];
+      const rows = size(outShape.slice(0, ax));
+      for (let r = 0; r < rows; r++)
+        sized.forEach((s, k) => {
+          const inner = size(s.slice(ax));
+          want.push(...arrays[k].slice(r * inner, (r + 1) * inner));
+        });
+      assert.deepEqual(got.shape, outShape, `${dtype} axis ${axis}`);
+      assert.deepEqual(got.v, want, `${dtype} axis ${axis}`);
+      assert.equal(calls.copyRuns - before, 3, `${dtype} axis ${axis}: one strided copy per non-empty input`);
+    }
   }
 });

@@ -7,6 +7,7 @@ import { fusedAdamConfig } from './adam.js';
 import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
 import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
+import { concatConfig } from './concat.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -45,6 +46,7 @@ export const OWN_WASM_KERNELS = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'Concat',
   'Slice',
   'SplitV',
   'Identity',
@@ -72,6 +74,7 @@ export function registerWasmKernels(tf: TF): void {
     depthwiseBackpropFilterConfig(tf),
     depthwiseBackpropInputConfig(tf),
     unsortedSegmentSumConfig(),
+    concatConfig(tf, original('Concat')),
     ...sliceConfigs(tf, original('Slice')),
     identityConfig(original('Identity')),
     fusedAdamConfig(),

@@ -1,6 +1,7 @@
 // wasm's Slice starts with backend.readSync(x), which copies the whole input tensor off the heap, for
 // every slice; SplitV (the gradient of concatenate, i.e. of every U-Net skip connection) slices once per
 // part. These versions read the input in place and copy only the slice, in contiguous runs.
+import { heapOffset, simdKernelsFor } from './simd-module.js';
 import type { KernelArgs, KernelConfig, TF, TensorInfo, WasmBackend } from './wasm-context.js';
 
 function sliceInPlace(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
@@ -19,6 +20,26 @@ function sliceInPlace(backend: WasmBackend, x: TensorInfo, begin: number[], size
   let inner = rank - 1;
   while (inner > 0 && size[inner] === x.shape[inner] && begin[inner] === 0) inner--;
   const run = size.slice(inner).reduce((a, b) => a * b, 1);
+  const simd = simdKernelsFor(backend);
+  if (simd && inner > 0) {
+    // The runs along axis inner−1 are evenly spaced: one strided copy each (the own kernel) per index of
+    // the axes before it.
+    const bytes = src.BYTES_PER_ELEMENT;
+    const [ps, pd] = [heapOffset(backend, x), heapOffset(backend, out)];
+    const outer = inner - 1;
+    const idx = new Array<number>(outer).fill(0);
+    let to = 0;
+    for (;;) {
+      let from = begin[outer] * strides[outer] + begin[inner] * strides[inner];
+      for (let d = 0; d < outer; d++) from += (begin[d] + idx[d]) * strides[d];
+      simd.copyRuns(ps + from * bytes, strides[outer] * bytes, pd + to * bytes, run * bytes, run * bytes, size[outer]);
+      to += run * size[outer];
+      let d = outer - 1;
+      while (d >= 0 && ++idx[d] === size[d]) idx[d--] = 0;
+      if (d < 0) break;
+    }
+    return out;
+  }
   const idx = new Array<number>(inner).fill(0);
   let to = 0;
   for (;;) {

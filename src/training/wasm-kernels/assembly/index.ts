@@ -3,3 +3,4 @@ export * from './conv';
 export * from './pool';
 export * from './reduce';
 export * from './optim';
+export * from './copy';
