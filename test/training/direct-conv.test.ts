@@ -5,24 +5,15 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
-import { simdKernelsFor, type SimdKernels } from '../../src/training/wasm-kernels/simd-module.js';
+import { spySimdModule } from './kernel-spy.js';
 import { conv2dGradsRef, conv2dRef, relError, values, type ConvSpec, type Shape4 } from './reference-ops.js';
 
 const TOL = 1e-5;
-const calls = { conv2d: 0, conv2dFilterGrad: 0 };
+let calls: Record<'conv2d' | 'conv2dFilterGrad', number>;
 
 before(async () => {
   await initBackend('wasm');
-  const mod = simdKernelsFor(tf.backend()) as SimdKernels;
-  assert.ok(mod, 'own conv kernels are loaded by default');
-  // Count calls through the cached instance the kernels use.
-  for (const name of ['conv2d', 'conv2dFilterGrad'] as const) {
-    const inner = mod[name] as (...a: number[]) => void;
-    (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
-      calls[name]++;
-      inner(...a);
-    };
-  }
+  calls = spySimdModule(['conv2d', 'conv2dFilterGrad']);
 });
 
 const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);

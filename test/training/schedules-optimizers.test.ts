@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
 import { LrSchedule } from '../../src/training/schedules.js';
 import { Optimizer } from '../../src/training/optimizers.js';
+import { simdKernels, spyKernel } from './kernel-spy.js';
 
 before(async () => {
   await initBackend('wasm');
@@ -64,10 +65,8 @@ test('Adam, AdamW and SGD with momentum follow the torch.optim update rules', ()
 });
 
 test('the fused Adam(W) kernel gives the element-wise update bit for bit (and runs where it should)', () => {
-  const run = (fused: boolean, config: ConstructorParameters<typeof Optimizer>[0]): Float32Array[] => {
-    const saved = process.env.PIPE_SIMD_KERNELS;
-    if (!fused) process.env.PIPE_SIMD_KERNELS = 'off';
-    try {
+  const run = (fused: boolean, config: ConstructorParameters<typeof Optimizer>[0]): Float32Array[] =>
+    simdKernels(fused, () => {
       // 37 floats: a SIMD body and a scalar tail; values spanning several magnitudes.
       const w = tf.variable(tf.tensor1d(Array.from({ length: 37 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 5) - 2))));
       const opt = new Optimizer(config, [w]);
@@ -80,32 +79,22 @@ test('the fused Adam(W) kernel gives the element-wise update bit for bit (and ru
       w.dispose();
       opt.dispose();
       return out;
-    } finally {
-      if (saved === undefined) delete process.env.PIPE_SIMD_KERNELS;
-      else process.env.PIPE_SIMD_KERNELS = saved;
-    }
-  };
-  let calls = 0;
-  const kernel = tf.getKernel('PipeAdam', 'wasm')!;
-  const inner = kernel.kernelFunc;
-  kernel.kernelFunc = ((...a: Parameters<typeof inner>) => {
-    calls++;
-    return inner(...a);
-  }) as typeof inner;
+    });
+  const spy = spyKernel('PipeAdam');
   try {
     for (const config of [
       { name: 'adam', lr: 0.01 },
       { name: 'adam', lr: 0.01, weightDecay: 0.1 },
       { name: 'adamw', lr: 0.01, weightDecay: 0.05 },
     ] as const) {
-      const before = calls;
+      const before = spy.calls;
       const fused = run(true, config);
-      assert.equal(calls - before, 4, `${config.name}: fused kernel once per step`);
+      assert.equal(spy.calls - before, 4, `${config.name}: fused kernel once per step`);
       const plain = run(false, config);
-      assert.equal(calls - before, 4, `${config.name}: element-wise path when PIPE_SIMD_KERNELS=off`);
+      assert.equal(spy.calls - before, 4, `${config.name}: element-wise path when PIPE_SIMD_KERNELS=off`);
       fused.forEach((a, k) => assert.deepEqual(Array.from(a), Array.from(plain[k]), `${config.name} ${['w', 'm', 'v'][k]}`));
     }
   } finally {
-    kernel.kernelFunc = inner;
+    spy.restore();
   }
 });

@@ -4,23 +4,15 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
-import { simdKernelsFor, type SimdKernels } from '../../src/training/wasm-kernels/simd-module.js';
 import { relError, resizeNearestRef, values, type Shape4 } from './reference-ops.js';
+import { simdKernels, spyKernel, spySimdModule } from './kernel-spy.js';
 
-const calls: Record<string, number> = {};
+const spied = ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks', 'conv2d', 'conv2dFilterGrad', 'copyRuns'] as const;
+let calls: Record<(typeof spied)[number], number>;
 
 before(async () => {
   await initBackend('wasm');
-  const mod = simdKernelsFor(tf.backend()) as SimdKernels;
-  assert.ok(mod, 'own SIMD kernels are loaded by default');
-  for (const name of ['resizeNearestUp', 'maxPool2x2Grad', 'sumRows', 'avgPoolGradBlocks', 'conv2d', 'conv2dFilterGrad', 'copyRuns'] as const) {
-    const inner = mod[name] as (...a: number[]) => void;
-    calls[name] = 0;
-    (mod as unknown as Record<string, unknown>)[name] = (...a: number[]) => {
-      calls[name]++;
-      inner(...a);
-    };
-  }
+  calls = spySimdModule(spied);
 });
 
 const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
@@ -191,11 +183,9 @@ test('BatchMatMul runs on the own kernels for A·B, A·Bᵀ and Aᵀ·B (batched
 });
 
 test("batch norm's gradient on one fused pass equals tfjs's element-wise gradient, for all five inputs", () => {
-  const grads = (fused: boolean, withScale: boolean, c: number): Float32Array[] => {
-    const saved = process.env.PIPE_SIMD_KERNELS;
-    if (!fused) process.env.PIPE_SIMD_KERNELS = 'off';
-    try {
-      return tf.tidy(() => {
+  const grads = (fused: boolean, withScale: boolean, c: number): Float32Array[] =>
+    simdKernels(fused, () =>
+      tf.tidy(() => {
         const x = tf.tensor4d(Float32Array.from(values(2 * 3 * 5 * c, 61)), [2, 3, 5, c]);
         const mean = tf.tensor1d(Float32Array.from(values(c, 62)));
         const variance = tf.abs(tf.tensor1d(Float32Array.from(values(c, 63)))).add(0.5) as tf.Tensor1D;
@@ -206,26 +196,16 @@ test("batch norm's gradient on one fused pass equals tfjs's element-wise gradien
           tf.sum(tf.mul(tf.batchNorm(a as tf.Tensor4D, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D | undefined, 1e-3), r));
         const inputs = withScale ? [x, mean, variance, offset, scale] : [x, mean, variance, offset];
         return tf.grads(f)(inputs).map((g) => g.dataSync().slice() as Float32Array);
-      });
-    } finally {
-      if (saved === undefined) delete process.env.PIPE_SIMD_KERNELS;
-      else process.env.PIPE_SIMD_KERNELS = saved;
-    }
-  };
-  let calls = 0;
-  const kernel = tf.getKernel('PipeBatchNormGrad', 'wasm')!;
-  const inner = kernel.kernelFunc;
-  kernel.kernelFunc = ((...a: Parameters<typeof inner>) => {
-    calls++;
-    return inner(...a);
-  }) as typeof inner;
+      }),
+    );
+  const spy = spyKernel('PipeBatchNormGrad');
   try {
     for (const c of [8, 6]) {
       // (Without a scale, tfjs cannot record batchNorm for gradients at all: it saves the missing input.)
       for (const withScale of [true]) {
-        const before = calls;
+        const before = spy.calls;
         const fused = grads(true, withScale, c);
-        assert.ok(calls > before, 'the fused gradient ran');
+        assert.ok(spy.calls > before, 'the fused gradient ran');
         const plain = grads(false, withScale, c);
         fused.forEach((g, i) => {
           assert.ok(relError(g, plain[i]) <= 1e-5, `C=${c} scale=${withScale} ${['x', 'mean', 'variance', 'offset', 'scale'][i]}: ${relError(g, plain[i])}`);
@@ -233,7 +213,7 @@ test("batch norm's gradient on one fused pass equals tfjs's element-wise gradien
       }
     }
   } finally {
-    kernel.kernelFunc = inner;
+    spy.restore();
   }
 });
 

@@ -2,7 +2,7 @@
 // (w', m', v') instead of a dozen element-wise kernels, each of which costs the engine more than its
 // arithmetic on small tensors. Registered for wasm only; optimizers.ts uses it when `fusedAdamAvailable()`.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export const FUSED_ADAM = 'PipeAdam';
 
@@ -31,5 +31,5 @@ export function fusedAdamConfig(): KernelConfig {
       a.b1, a.c1, a.b2, a.c2, a.bc2, a.eps, a.stepSize, a.decay, a.l2);
     return outs;
   };
-  return { kernelName: FUSED_ADAM, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernel(FUSED_ADAM, kernelFunc);
 }

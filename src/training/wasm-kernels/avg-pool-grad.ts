@@ -1,7 +1,7 @@
 // AvgPoolGrad for windows that tile the input (stride = window, no padding: every down-sampling average
 // pool of the model zoo) on the own SIMD kernel; wasm's is a per-element loop. Others fall back.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function avgPoolGradConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
@@ -19,13 +19,12 @@ export function avgPoolGradConfig(tf: TF, fallback: KernelConfig | undefined): K
     const tiles = kh === sh && kw === sw && info.padInfo.top === 0 && info.padInfo.left === 0 &&
       kh * ho <= info.inHeight && kw * wo <= info.inWidth;
     if (!simd || !tiles || dy.dtype !== 'float32') {
-      if (fallback === undefined) throw new Error('wasm AvgPoolGrad: no kernel for this geometry');
-      return fallback.kernelFunc(args as never) as TensorInfo;
+      return runFallback(fallback, args);
     }
     const out = args.backend.makeOutput(input.shape, 'float32');
     simd.avgPoolGradBlocks(heapOffset(args.backend, dy), heapOffset(args.backend, out), info.batchSize, info.inHeight,
       info.inWidth, info.inChannels, ho, wo, kh, kw, 1 / (kh * kw));
     return out;
   };
-  return { kernelName: 'AvgPoolGrad', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return wasmKernel('AvgPoolGrad', kernelFunc, fallback);
 }

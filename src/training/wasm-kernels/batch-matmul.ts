@@ -4,7 +4,7 @@
 // wasm's own kernel loops over the batch with XNNPACK, repacking B for every matrix: on the attention layer
 // it ran at about 3 GMAC/s. Aᵀ·Bᵀ, other dtypes and batch shapes that broadcast otherwise fall back.
 import { heapOffset, readableWithSlack, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 const prod = (xs: number[]): number => xs.reduce((a, b) => a * b, 1);
 
@@ -34,8 +34,7 @@ export function batchMatMulConfig(fallback: KernelConfig | undefined): KernelCon
     const ok = simd && ra >= 2 && rb >= 2 && !(ta && tb) && a.dtype === 'float32' && b.dtype === 'float32' &&
       (sameBatch || batchA === 1 || batchB === 1) && k === (tb ? b.shape[rb - 1] : b.shape[rb - 2]) && m * n * k > 0;
     if (!ok) {
-      if (fallback === undefined) throw new Error('wasm BatchMatMul: unsupported inputs and no fallback kernel');
-      return fallback.kernelFunc(args as never) as TensorInfo;
+      return runFallback(fallback, args);
     }
     const batch = Math.max(batchA, batchB);
     const outShape = [...(batchA >= batchB ? batchShapeA : batchShapeB), m, n];
@@ -71,5 +70,5 @@ export function batchMatMulConfig(fallback: KernelConfig | undefined): KernelCon
       if (bt) backend.disposeData(bt.dataId);
     }
   };
-  return { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return wasmKernel('BatchMatMul', kernelFunc, fallback);
 }

@@ -3,7 +3,7 @@
 // of the kernel calls of a batch-norm network's step. Gradients are registered per kernel name for every
 // backend, so this one hands back to tfjs's own gradient anywhere but wasm with pipe's SIMD kernels.
 import { heapOffset, simdKernelsEnabled, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
+import { wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export const FUSED_BATCH_NORM_GRAD = 'PipeBatchNormGrad';
 
@@ -70,7 +70,7 @@ export function batchNormGradKernelConfig(): KernelConfig {
     }
     return out;
   };
-  return { kernelName: FUSED_BATCH_NORM_GRAD, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernel(FUSED_BATCH_NORM_GRAD, kernelFunc);
 }
 
 type Tensor = ReturnType<TF['tensor']>;

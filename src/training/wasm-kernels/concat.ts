@@ -2,7 +2,7 @@
 // (sum of the inputs' row lengths) elements. wasm's copies one subarray per row and input, which for the
 // U-Nets' channel-axis skip concatenations is one tiny copy per pixel.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function concatConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
@@ -10,8 +10,7 @@ export function concatConfig(tf: TF, fallback: KernelConfig | undefined): Kernel
     const simd = simdKernelsFor(args.backend);
     const nonEmpty = inputs.filter((t) => t.shape.reduce((a, b) => a * b, 1) > 0);
     if (!simd || inputs[0].dtype === 'string' || nonEmpty.length < 2) {
-      if (fallback === undefined) throw new Error('wasm Concat: unsupported inputs and no fallback kernel');
-      return fallback.kernelFunc(args as never) as TensorInfo;
+      return runFallback(fallback, args);
     }
     const axis = tf.util.parseAxisParam(args.attrs.axis as number, inputs[0].shape)[0];
     tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
@@ -28,5 +27,5 @@ export function concatConfig(tf: TF, fallback: KernelConfig | undefined): Kernel
     });
     return out;
   };
-  return { kernelName: 'Concat', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return wasmKernel('Concat', kernelFunc, fallback);
 }

@@ -2,22 +2,13 @@
 // The weight gradient is itself a convolution: with x seen as [C,H,W,N] ("batch" = input channel) and
 // dy as a [Ho,Wo,N,Co] filter, one forward XNNPACK Conv2D whose stride is the forward dilation and whose
 // dilation is the forward stride yields dW as [C,kh,kw,Co].
-import { explicitPad, withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
+import { convInfo, explicitPad, withScope, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function conv2dBackpropFilterConfig(tf: TF): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const filterShape = attrs.filterShape as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      attrs.strides as [number, number],
-      (attrs.dilations as [number, number] | number | undefined) ?? 1,
-      attrs.pad as 'same',
-      attrs.dimRoundingMode as 'floor' | undefined,
-      false,
-      tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | undefined) ?? 'NHWC'),
-    );
+    const info = convInfo(tf, x.shape, filterShape, attrs);
     if (info.dataFormat !== 'channelsLast') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const { dilationHeight: dh, dilationWidth: dw, inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
@@ -55,5 +46,5 @@ export function conv2dBackpropFilterConfig(tf: TF): KernelConfig {
       return s.run('Transpose', { x: out }, { perm: [1, 2, 0, 3] });
     });
   };
-  return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernel('Conv2DBackpropFilter', kernelFunc);
 }

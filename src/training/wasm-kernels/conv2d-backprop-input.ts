@@ -3,22 +3,13 @@
 // stride-1 "full" convolution of dy with the spatially flipped, in/out-swapped filter; for stride s, dy
 // first gets s-1 zeros between its rows and columns (the transpose of striding). When the kernel size
 // equals the stride there is a cheaper exact form (below).
-import { explicitPad, withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmScope } from './wasm-context.js';
+import { convInfo, explicitPad, runFallback, wasmKernel, withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmScope } from './wasm-context.js';
 
 export function conv2dBackpropInputConfig(tf: TF, original: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides as [number, number],
-      1,
-      attrs.pad as 'same',
-      attrs.dimRoundingMode as 'floor' | undefined,
-      false,
-      tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | undefined) ?? 'NHWC'),
-    );
+    const info = convInfo(tf, attrs.inputShape as number[], filter.shape, attrs, 1);
     const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
     const { strideHeight: sh, strideWidth: sw } = info;
     const hoUp = (ho - 1) * sh + 1;
@@ -33,8 +24,7 @@ export function conv2dBackpropInputConfig(tf: TF, original: KernelConfig | undef
       dy.shape[2] === wo &&
       Math.min(top, left, bottom, right) >= 0;
     if (!fast) {
-      if (original === undefined) throw new Error('wasm Conv2DBackpropInput: unsupported geometry and no fallback kernel');
-      return original.kernelFunc(args as never) as TensorInfo;
+      return runFallback(original, args);
     }
     const [, , inC, outC] = filter.shape;
     if (kh === sh && kw === sw && sh === sw && sh > 1 && info.padInfo.top === 0 && info.padInfo.left === 0 && h === ho * sh && w === wo * sw) {
@@ -58,12 +48,7 @@ export function conv2dBackpropInputConfig(tf: TF, original: KernelConfig | undef
       );
     });
   };
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    setupFunc: original?.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernel('Conv2DBackpropInput', kernelFunc, original);
 }
 
 /** dy [n, ho, wo, c] → [n, hoUp, woUp, c] with dy at every (sh, sw)-th cell and zeros elsewhere. */

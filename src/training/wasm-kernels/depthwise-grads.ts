@@ -1,7 +1,7 @@
 // tfjs-backend-wasm 4.22 registers no depthwise-convolution gradients (SeparableConv2D / DepthwiseConv2D
 // cannot train). These loops over the wasm heap follow TensorFlow's definition directly: correct for
 // every stride, dilation and padding, and fast enough for the small channel counts such layers have.
-import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
+import { wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -64,11 +64,7 @@ export function depthwiseBackpropFilterConfig(tf: TF): KernelConfig {
     });
     return out;
   };
-  return {
-    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernel('DepthwiseConv2dNativeBackpropFilter', kernelFunc);
 }
 
 export function depthwiseBackpropInputConfig(tf: TF): KernelConfig {
@@ -86,9 +82,5 @@ export function depthwiseBackpropInputConfig(tf: TF): KernelConfig {
     });
     return out;
   };
-  return {
-    kernelName: 'DepthwiseConv2dNativeBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernel('DepthwiseConv2dNativeBackpropInput', kernelFunc);
 }

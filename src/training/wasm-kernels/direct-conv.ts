@@ -2,40 +2,17 @@
 // (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, any channel counts.
 // Everything else goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
 import { heapOffset, readableWithSlack, simdKernelsFor, type SimdKernels } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo, WasmBackend } from './wasm-context.js';
-
-type Conv2DInfo = ReturnType<TF['backend_util']['computeConv2DInfo']>;
-
-const moduleFor = simdKernelsFor;
-const ptr = heapOffset;
-
-function convInfo(tf: TF, xShape: number[], filterShape: number[], attrs: KernelArgs['attrs']): Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides as [number, number],
-    (attrs.dilations as [number, number] | number | undefined) ?? 1,
-    attrs.pad as 'same',
-    attrs.dimRoundingMode as 'floor' | undefined,
-    false,
-    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | undefined) ?? 'NHWC'),
-  );
-}
+import { convInfo, runFallback, wasmKernel, type Conv2DInfo, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
 
 function unitStride(info: Conv2DInfo): boolean {
   return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 &&
     info.dilationHeight === 1 && info.dilationWidth === 1;
 }
 
-function delegate(fallback: KernelConfig | undefined, name: string, args: KernelArgs): TensorInfo {
-  if (fallback === undefined) throw new Error(`wasm ${name}: no kernel for this geometry`);
-  return fallback.kernelFunc(args as never) as TensorInfo;
-}
-
 function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
   bias: TensorInfo | undefined, act: number): TensorInfo {
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  mod.conv2d(ptr(backend, x), ptr(backend, filter), bias ? ptr(backend, bias) : 0, ptr(backend, out),
+  mod.conv2d(heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out),
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
     info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left, act);
   return out;
@@ -44,18 +21,12 @@ function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: Te
 export function directConv2DConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-    const mod = moduleFor(args.backend);
+    const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
-    if (!mod || !unitStride(info) || !readableWithSlack(args.backend, [x, filter])) return delegate(fallback, 'Conv2D', args);
+    if (!mod || !unitStride(info) || !readableWithSlack(args.backend, [x, filter])) return runFallback(fallback, args);
     return forward(mod, args.backend, info, x, filter, undefined, 0);
   };
-  return {
-    kernelName: 'Conv2D',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-    // The fallback's set-up (binding its wasm function) must still run when the backend starts.
-    setupFunc: fallback?.setupFunc,
-  };
+  return wasmKernel('Conv2D', kernelFunc, fallback);
 }
 
 export function directFusedConv2DConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
@@ -63,37 +34,31 @@ export function directFusedConv2DConfig(tf: TF, fallback: KernelConfig | undefin
     const { x, filter, bias } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
     const activation = (args.attrs.activation as string | undefined) ?? 'linear';
     const act = activation === 'linear' ? 0 : activation === 'relu' ? 1 : -1;
-    const mod = moduleFor(args.backend);
+    const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
     const biasOk = bias === undefined || (bias.dtype === 'float32' && bias.shape.reduce((a, b) => a * b, 1) === info.outChannels);
     if (!mod || act < 0 || !biasOk || !unitStride(info) || !readableWithSlack(args.backend, bias ? [x, filter, bias] : [x, filter])) {
-      return delegate(fallback, 'FusedConv2D', args);
+      return runFallback(fallback, args);
     }
     return forward(mod, args.backend, info, x, filter, bias, act);
   };
-  return {
-    kernelName: 'FusedConv2D',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-    // The fallback's set-up (binding its wasm function) must still run when the backend starts.
-    setupFunc: fallback?.setupFunc,
-  };
+  return wasmKernel('FusedConv2D', kernelFunc, fallback);
 }
 
 export function directConv2DBackpropInputConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const mod = moduleFor(args.backend);
+    const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, args.attrs.inputShape as number[], filter.shape, args.attrs);
     const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
     // dx is the forward conv of dy (co channels in, ci out) with the filter flipped and its channels swapped.
     if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
-      return delegate(fallback, 'Conv2DBackpropInput', args);
+      return runFallback(fallback, args);
     }
     const { backend } = args;
     const flipped = backend.makeOutput([kh, kw, co, ci], 'float32');
     try {
-      if (!readableWithSlack(backend, [dy, flipped])) return delegate(fallback, 'Conv2DBackpropInput', args);
+      if (!readableWithSlack(backend, [dy, flipped])) return runFallback(fallback, args);
       const src = backend.typedArrayFromHeap(filter);
       const dst = backend.typedArrayFromHeap(flipped);
       for (let a = 0; a < kh; a++) {
@@ -106,46 +71,34 @@ export function directConv2DBackpropInputConfig(tf: TF, fallback: KernelConfig |
         }
       }
       const out = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, ci], 'float32');
-      mod.conv2d(ptr(backend, dy), ptr(backend, flipped), 0, ptr(backend, out), info.batchSize, info.outHeight,
+      mod.conv2d(heapOffset(backend, dy), heapOffset(backend, flipped), 0, heapOffset(backend, out), info.batchSize, info.outHeight,
         info.outWidth, co, info.inHeight, info.inWidth, ci, kh, kw, kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, 0);
       return out;
     } finally {
       backend.disposeData(flipped.dataId);
     }
   };
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-    // The fallback's set-up (binding its wasm function) must still run when the backend starts.
-    setupFunc: fallback?.setupFunc,
-  };
+  return wasmKernel('Conv2DBackpropInput', kernelFunc, fallback);
 }
 
 export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const mod = moduleFor(args.backend);
+    const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, args.attrs.filterShape as number[], args.attrs);
     const { inChannels: ci, outChannels: co } = info;
     if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
-      return delegate(fallback, 'Conv2DBackpropFilter', args);
+      return runFallback(fallback, args);
     }
     const { backend } = args;
     const out = backend.makeOutput([info.filterHeight, info.filterWidth, ci, co], 'float32');
     if (!readableWithSlack(backend, [x, dy, out])) {
       backend.disposeData(out.dataId);
-      return delegate(fallback, 'Conv2DBackpropFilter', args);
+      return runFallback(fallback, args);
     }
-    mod.conv2dFilterGrad(ptr(backend, x), ptr(backend, dy), ptr(backend, out), info.batchSize, info.inHeight, info.inWidth,
+    mod.conv2dFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth,
       ci, info.outHeight, info.outWidth, co, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left);
     return out;
   };
-  return {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-    // The fallback's set-up (binding its wasm function) must still run when the backend starts.
-    setupFunc: fallback?.setupFunc,
-  };
+  return wasmKernel('Conv2DBackpropFilter', kernelFunc, fallback);
 }

@@ -1,7 +1,7 @@
 // wasm's MaxPoolGrad gives wrong gradients (0.75 relative error against finite differences). This one
 // routes each dy to the first maximum of its window (TensorFlow's tie rule), reading x from the wasm heap.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo } from './wasm-context.js';
+import { wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function maxPoolGradConfig(tf: TF): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -66,7 +66,7 @@ export function maxPoolGradConfig(tf: TF): KernelConfig {
     }
     return out;
   };
-  return { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernel('MaxPoolGrad', kernelFunc);
 }
 
 // The 2×2/2 window of U-Net-style models: windows do not overlap, so each dx cell is written once.

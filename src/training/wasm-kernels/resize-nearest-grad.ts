@@ -2,7 +2,7 @@
 // input cell receives the sum of an r×r block of dy: the own SIMD kernel, or AvgPool(r×r, stride r) × r².
 // Other geometries scatter-add with the forward kernel's own source-index rule.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import { withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
+import { withScope, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export function resizeNearestNeighborGradConfig(tf: TF): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -48,11 +48,7 @@ export function resizeNearestNeighborGradConfig(tf: TF): KernelConfig {
     }
     return out;
   };
-  return {
-    kernelName: 'ResizeNearestNeighborGrad',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernel('ResizeNearestNeighborGrad', kernelFunc);
 }
 
 // Same rule as tfjs's ResizeNearestNeighbor forward kernels.

@@ -1,7 +1,7 @@
 // ResizeNearestNeighbor (UpSampling2D's forward pass) by whole factors without corner alignment: each
 // output row is copies of input cells, then copies of that row — the own kernel. wasm's is a per-element loop.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export function resizeNearestNeighborConfig(fallback: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {
@@ -17,13 +17,7 @@ export function resizeNearestNeighborConfig(fallback: KernelConfig | undefined):
       simd.resizeNearestUp(heapOffset(args.backend, images), heapOffset(args.backend, out), n, h, w, c, rh, rw);
       return out;
     }
-    if (fallback === undefined) throw new Error('wasm ResizeNearestNeighbor: no kernel for this geometry');
-    return fallback.kernelFunc(args as never) as TensorInfo;
+    return runFallback(fallback, args);
   };
-  return {
-    kernelName: 'ResizeNearestNeighbor',
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-    setupFunc: fallback?.setupFunc,
-  };
+  return wasmKernel('ResizeNearestNeighbor', kernelFunc, fallback);
 }

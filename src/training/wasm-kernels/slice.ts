@@ -2,7 +2,7 @@
 // every slice; SplitV (the gradient of concatenate, i.e. of every U-Net skip connection) slices once per
 // part. These versions read the input in place and copy only the slice, in contiguous runs.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TF, TensorInfo, WasmBackend } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
 
 function sliceInPlace(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = backend.makeOutput(size, x.dtype as 'float32');
@@ -59,8 +59,7 @@ export function sliceConfigs(tf: TF, originalSlice: KernelConfig | undefined): K
     const { inputs, backend, attrs } = args;
     const x = inputs.x;
     if (x.dtype === 'string') {
-      if (originalSlice === undefined) throw new Error('wasm Slice: string tensors unsupported');
-      return originalSlice.kernelFunc(args as never) as TensorInfo;
+      return runFallback(originalSlice, args);
     }
     const [begin, size] = tf.slice_util.parseSliceParams(x as never, attrs.begin as number[], attrs.size as number[]);
     return sliceInPlace(backend, x, begin, size);
@@ -79,7 +78,7 @@ export function sliceConfigs(tf: TF, originalSlice: KernelConfig | undefined): K
     });
   };
   return [
-    { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as KernelConfig['kernelFunc'] },
-    { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV as unknown as KernelConfig['kernelFunc'] },
+    wasmKernel('Slice', slice, originalSlice),
+    wasmKernel('SplitV', splitV),
   ];
 }

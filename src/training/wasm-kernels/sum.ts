@@ -2,7 +2,7 @@
 // normalisation's moments) as one pass of column sums — the own kernel. wasm's transposes the reduced axes
 // to the end first.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export function sumConfig(fallback: KernelConfig | undefined): KernelConfig {
   return reduceConfig('Sum', false, fallback);
@@ -33,8 +33,7 @@ function reduceConfig(kernelName: 'Sum' | 'Mean', mean: boolean, fallback: Kerne
       }
       return out;
     }
-    if (fallback === undefined) throw new Error(`wasm ${kernelName}: no kernel for these axes`);
-    return fallback.kernelFunc(args as never) as TensorInfo;
+    return runFallback(fallback, args);
   };
-  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return wasmKernel(kernelName, kernelFunc, fallback);
 }

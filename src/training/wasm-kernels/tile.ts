@@ -1,7 +1,7 @@
 // wasm's Tile is a per-element loop; batch normalisation's gradient tiles a [1,1,1,C] vector to the whole
 // activation shape on every step (a third of the kernel time of the U-Nets). This one copies whole
 // contiguous runs on the heap: the innermost axis once per repeat, then each finished block as a whole.
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
@@ -10,8 +10,7 @@ export function tileConfig(fallback: KernelConfig | undefined): KernelConfig {
     const { x } = args.inputs as { x: TensorInfo };
     const reps = args.attrs.reps as number[];
     if (x.dtype === 'string' || reps.length !== x.shape.length || x.shape.length === 0) {
-      if (fallback === undefined) throw new Error('wasm Tile: unsupported input and no fallback kernel');
-      return fallback.kernelFunc(args as never) as TensorInfo;
+      return runFallback(fallback, args);
     }
     const shape = x.shape.map((d, i) => d * reps[i]);
     const out = args.backend.makeOutput(shape, x.dtype as 'float32');
@@ -21,7 +20,7 @@ export function tileConfig(fallback: KernelConfig | undefined): KernelConfig {
     if (dst.length > 0) tileInto(src, 0, dst, 0, 0, x.shape, reps, shape);
     return out;
   };
-  return { kernelName: 'Tile', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+  return wasmKernel('Tile', kernelFunc, fallback);
 }
 
 function tileInto(src: Heap, from: number, dst: Heap, to: number, dim: number, inShape: number[], reps: number[], outShape: number[]): void {

@@ -1,7 +1,7 @@
 // UnsortedSegmentSum is the gradient of GatherV2 (Embedding layers, gathers in custom layers) and is not
 // registered by tfjs-backend-wasm 4.22. Rows of x are added into their segment; ids outside
 // [0, numSegments) are dropped, as in TensorFlow.
-import type { KernelArgs, KernelConfig, TensorInfo } from './wasm-context.js';
+import { wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export function unsortedSegmentSumConfig(): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -25,5 +25,5 @@ export function unsortedSegmentSumConfig(): KernelConfig {
     }
     return out;
   };
-  return { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernel('UnsortedSegmentSum', kernelFunc);
 }

@@ -83,3 +83,33 @@ export interface Pad4 {
 export function explicitPad(p: Pad4): [[0, 0], [number, number], [number, number], [0, 0]] {
   return [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
 }
+
+/**
+ * A kernel for the wasm backend. `fallback` is the kernel it replaces (and runs where it does not apply):
+ * its setupFunc, which binds its wasm function, must still run when the backend starts.
+ */
+export function wasmKernel(kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo | TensorInfo[], fallback?: KernelConfig): KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'], setupFunc: fallback?.setupFunc };
+}
+
+/** Runs the kernel a replacement stands in for, on inputs the replacement does not cover. */
+export function runFallback(fallback: KernelConfig | undefined, args: KernelArgs): TensorInfo {
+  if (fallback === undefined) throw new Error('wasm: no kernel registered for these inputs, and the replacement does not cover them');
+  return fallback.kernelFunc(args as never) as TensorInfo;
+}
+
+export type Conv2DInfo = ReturnType<TF['backend_util']['computeConv2DInfo']>;
+
+/** tfjs's geometry of a 2-D convolution from a conv kernel's attributes (NHWC or NCHW, any padding). */
+export function convInfo(tf: TF, xShape: number[], filterShape: number[], attrs: NamedAttrMap, dilations?: number): Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    dilations ?? (attrs.dilations as [number, number] | number | undefined) ?? 1,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'floor' | undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | undefined) ?? 'NHWC'),
+  );
+}
