@@ -27,6 +27,8 @@ export interface UnitSpec {
   payload: Json;
   /** local details that do not change the result (folders of inputs); not hashed */
   locals?: Json;
+  /** cores the unit keeps busy (a training's `threads`); it takes that many of the runner's --jobs slots. Default 1 */
+  cores?: number;
 }
 
 export interface UnitOutcome {

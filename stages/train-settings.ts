@@ -36,7 +36,7 @@ export const trainSettingsSchema = z
       .min(1)
       .max(8)
       .default(1)
-      .describe('data-parallel threads per training (wasm); worth it with --jobs 1 only; results differ from 1 thread in the last bits'),
+      .describe('data-parallel threads per training (wasm); the unit takes that many --jobs slots; results differ from 1 thread in the last bits'),
   })
   .strict();
 

@@ -63,7 +63,7 @@ const train: StageKind<TrainParams> = {
       return payload;
     });
     ctx.progress(`training ${models.join(', ')} on '${p.data}'`);
-    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c as unknown as Json, locals: locals as unknown as Json })));
+    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c as unknown as Json, locals: locals as unknown as Json, cores: c.train.threads })));
     const rows: RankingRow[] = [];
     for (const u of done) {
       const dest = join(ctx.outDir, 'models', u.id);

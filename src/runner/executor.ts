@@ -17,6 +17,8 @@ export interface UnitJob {
   workDir: string;
   projectDir: string;
   backend: string;
+  /** cores the unit keeps busy; the pool counts them against its size (a unit wider than the pool runs alone) */
+  cores: number;
 }
 
 export interface UnitDone {
@@ -45,7 +47,7 @@ export class UnitError extends Error {
 
 interface Worker {
   child: ChildProcess;
-  busy: boolean;
+  cores: number;
 }
 
 type Msg =
@@ -61,6 +63,8 @@ export class ProcessPool implements Executor {
   constructor(
     private readonly size: number,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** the worker's entry point; tests give a stand-in */
+    private readonly script: string = fileURLToPath(new URL('./worker-main.js', import.meta.url)),
   ) {}
 
   run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
@@ -71,20 +75,20 @@ export class ProcessPool implements Executor {
     });
   }
 
+  /** Starts queued units in order while their cores fit in the pool's size (`--jobs`). */
   private pump(): void {
     while (this.queue.length) {
-      let w = this.workers.find((x) => !x.busy);
-      if (!w && this.workers.length < this.size) w = this.spawn();
-      if (!w) return;
+      const cores = Math.min(Math.max(1, this.queue[0]!.job.cores), this.size);
+      const inUse = this.workers.reduce((n, x) => n + x.cores, 0);
+      if (inUse + cores > this.size) return;
       const item = this.queue.shift()!;
-      this.dispatch(w, item);
+      this.dispatch(this.spawn(cores), item);
     }
   }
 
-  private spawn(): Worker {
-    const script = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-    const child = fork(script, [], { env: this.env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const w: Worker = { child, busy: false };
+  private spawn(cores: number): Worker {
+    const child = fork(this.script, [], { env: this.env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const w: Worker = { child, cores };
     this.workers.push(w);
     child.on('exit', () => {
       this.workers = this.workers.filter((x) => x !== w);
@@ -93,7 +97,6 @@ export class ProcessPool implements Executor {
   }
 
   private dispatch(w: Worker, item: (typeof this.queue)[number]): void {
-    w.busy = true;
     // One unit per process: tfjs names layers from process-wide counters, so a model built in a worker
     // that already built others would be saved with other layer names (different model.json bytes).
     const finish = () => {

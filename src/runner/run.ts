@@ -192,7 +192,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
         const tmp = store.beginSync();
         try {
           const done = await getExecutor().run(
-            { stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: p.dir, backend: o.backend },
+            { stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: p.dir, backend: o.backend, cores: spec.cores ?? 1 },
             (text) => reporter.unitProgress(stage, spec.id, text),
             () => reporter.unitStart(stage, spec.id),
           );
