@@ -35,7 +35,7 @@ export function referenceData(n = 64, size = 64): Arrays {
       }
     }
   }
-  return { x, y, n, h: size, w: size, cin: 2, cout: 1 };
+  return { x, y, n, h: size, w: size, factor: 1, cin: 2, cout: 1 };
 }
 
 export const referenceConfig: TrainConfig = {

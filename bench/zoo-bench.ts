@@ -28,7 +28,7 @@ async function child(name: string, epochs: number): Promise<void> {
   const size = 32;
   const x = new Float32Array(n * size * size * 3).map((_, i) => Math.sin(i * 0.37));
   const y = new Float32Array(n * size * size).map((_, i) => Math.max(0, Math.cos(i * 0.11)));
-  const data = { x, y, n, h: size, w: size, cin: 3, cout: 1 };
+  const data = { x, y, n, h: size, w: size, factor: 1, cin: 3, cout: 1 };
   const dir = mkdtempSync(join(tmpdir(), 'pipe-zoo-'));
   const ms: number[] = [];
   try {

@@ -7,7 +7,8 @@ import { readNpy, toFloat32, writeNpy } from './npy.js';
 
 /**
  * On-disk form of an ArraySet, used to cache generated sets and hand them to workers:
- * x.npy [n, h, w, cin] float32, y.npy [n, h, w, cout] float32, simulation.npy [n] int32, meta.json.
+ * x.npy [n, h·factor, w·factor, cin] float32, y.npy [n, h, w, cout] float32, simulation.npy [n] int32,
+ * meta.json (`factor` only where it is not 1, so sets on one grid keep the bytes they always had).
  */
 
 const metaSchema = z.object({
@@ -15,6 +16,7 @@ const metaSchema = z.object({
   n: z.number().int().min(0),
   h: z.number().int().min(1),
   w: z.number().int().min(1),
+  factor: z.number().int().min(1).optional(),
   cin: z.number().int().min(1),
   cout: z.number().int().min(1),
   xChannels: z.array(z.string()),
@@ -26,10 +28,10 @@ export const ARRAY_SET_FILES = ['x.npy', 'y.npy', 'simulation.npy', 'meta.json']
 export async function saveArraySet(dir: string, set: ArraySet): Promise<void> {
   validateArraySet(set);
   await mkdir(dir, { recursive: true });
-  const { n, h, w, cin, cout } = set;
-  const meta: z.infer<typeof metaSchema> = { format: 1, n, h, w, cin, cout, xChannels: set.xChannels, yChannels: set.yChannels };
+  const { n, h, w, factor, cin, cout } = set;
+  const meta: z.infer<typeof metaSchema> = { format: 1, n, h, w, ...(factor !== 1 ? { factor } : {}), cin, cout, xChannels: set.xChannels, yChannels: set.yChannels };
   await Promise.all([
-    writeNpy(join(dir, 'x.npy'), set.x, [n, h, w, cin]),
+    writeNpy(join(dir, 'x.npy'), set.x, [n, h * factor, w * factor, cin]),
     writeNpy(join(dir, 'y.npy'), set.y, [n, h, w, cout]),
     writeNpy(join(dir, 'simulation.npy'), set.simulation, [n]),
     writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n'),
@@ -46,17 +48,18 @@ export async function loadArraySet(dir: string): Promise<ArraySet> {
   }
   const [x, y, simulation] = await Promise.all(['x.npy', 'y.npy', 'simulation.npy'].map((f) => readNpy(join(dir, f))));
   const { n, h, w, cin, cout } = meta;
+  const factor = meta.factor ?? 1;
   const expect = (file: string, shape: number[], want: number[]) => {
     if (shape.join() !== want.join()) {
       throw new DataError(`shape (${shape.join(', ')}) disagrees with meta.json (${want.join(', ')})`, join(dir, file));
     }
   };
-  expect('x.npy', x!.shape, [n, h, w, cin]);
+  expect('x.npy', x!.shape, [n, h * factor, w * factor, cin]);
   expect('y.npy', y!.shape, [n, h, w, cout]);
   expect('simulation.npy', simulation!.shape, [n]);
   if (!(simulation!.values instanceof Int32Array)) throw new DataError(`expected int32 ids, got ${simulation!.dtype}`, join(dir, 'simulation.npy'));
   return validateArraySet(
-    { x: toFloat32(x!.values), y: toFloat32(y!.values), n, h, w, cin, cout, simulation: simulation!.values, xChannels: meta.xChannels, yChannels: meta.yChannels },
+    { x: toFloat32(x!.values), y: toFloat32(y!.values), n, h, w, factor, cin, cout, simulation: simulation!.values, xChannels: meta.xChannels, yChannels: meta.yChannels },
     dir,
   );
 }

@@ -2,14 +2,18 @@ import { DataError } from './data-error.js';
 
 /**
  * The in-memory data set every stage works on (contract in docs/internals.md). Channels-last, C order:
- * sample i, row r, column c, channel k of x is x[((i * h + r) * w + c) * cin + k].
+ * sample i, row r, column c, channel k of y is y[((i * h + r) * w + c) * cout + k]; x is the same on its
+ * own grid, `factor` times finer than y's in each direction (a terrain finer than the output grid).
  */
 export interface ArraySet {
-  x: Float32Array; // [n, h, w, cin]
+  x: Float32Array; // [n, h * factor, w * factor, cin]
   y: Float32Array; // [n, h, w, cout]
   n: number;
+  /** the output (y) grid */
   h: number;
   w: number;
+  /** x's grid is factor × finer than y's in both directions; 1 = the same grid */
+  factor: number;
   cin: number;
   cout: number;
   simulation: Int32Array; // [n] simulation id of each sample (splits are by simulation)
@@ -25,14 +29,15 @@ export function validateArraySet(set: ArraySet, where?: string): ArraySet {
   const fail = (message: string): never => {
     throw new DataError(message, where);
   };
-  for (const key of ['n', 'h', 'w', 'cin', 'cout'] as const) {
+  for (const key of ['n', 'h', 'w', 'factor', 'cin', 'cout'] as const) {
     const v = set[key];
     if (!Number.isInteger(v) || v < 0) fail(`${key} must be a non-negative integer, got ${v}`);
   }
-  if (set.h < 1 || set.w < 1 || set.cin < 1 || set.cout < 1) fail('h, w, cin and cout must be at least 1');
+  if (set.h < 1 || set.w < 1 || set.factor < 1 || set.cin < 1 || set.cout < 1) fail('h, w, factor, cin and cout must be at least 1');
   const cells = set.n * set.h * set.w;
-  if (set.x.length !== cells * set.cin) {
-    fail(`x has ${set.x.length} values, expected n*h*w*cin = ${set.n}*${set.h}*${set.w}*${set.cin}`);
+  if (set.x.length !== cells * set.factor ** 2 * set.cin) {
+    const [xh, xw] = [set.h * set.factor, set.w * set.factor];
+    fail(`x has ${set.x.length} values, expected n*(h*factor)*(w*factor)*cin = ${set.n}*${xh}*${xw}*${set.cin}`);
   }
   if (set.y.length !== cells * set.cout) {
     fail(`y has ${set.y.length} values, expected n*h*w*cout = ${set.n}*${set.h}*${set.w}*${set.cout}`);
@@ -41,6 +46,11 @@ export function validateArraySet(set: ArraySet, where?: string): ArraySet {
   if (set.xChannels.length !== set.cin) fail(`xChannels has ${set.xChannels.length} names, expected cin = ${set.cin}`);
   if (set.yChannels.length !== set.cout) fail(`yChannels has ${set.yChannels.length} names, expected cout = ${set.cout}`);
   return set;
+}
+
+/** Values of one x sample: (h·factor)·(w·factor)·cin. */
+export function xSampleSize(set: Pick<ArraySet, 'h' | 'w' | 'factor' | 'cin'>): number {
+  return set.h * set.w * set.factor ** 2 * set.cin;
 }
 
 /** Distinct simulation ids in order of first appearance. */

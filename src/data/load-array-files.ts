@@ -91,20 +91,28 @@ export async function loadArrayFiles(spec: ArrayFilesSpec, baseDir: string): Pro
   const [n, h, w, cin] = asNhwc(x);
   const [ny, hy, wy, cout] = asNhwc(y);
   if (ny !== n) throw new DataError(`y has ${ny} samples but x (${x.file}) has ${n}`, y.file);
-  if (hy !== h || wy !== w) throw new DataError(`y grid is ${hy}×${wy} but x (${x.file}) grid is ${h}×${w}`, y.file);
+  // x may be on a finer grid than y (terrain finer than the output), by the same whole factor both ways.
+  const factor = h / hy;
+  if (!(Number.isInteger(factor) && factor >= 1 && w === wy * factor)) {
+    throw new DataError(
+      `y grid is ${hy}×${wy} but x (${x.file}) grid is ${h}×${w}: x must be on y's grid or a whole multiple of it in both directions`,
+      y.file,
+    );
+  }
   if (n === 0) throw new DataError('holds no samples (first dimension is 0)', x.file);
   const xs = toFloat32(x.array.values);
   const ys = toFloat32(y.array.values);
   assertFinite(xs, h * w * cin, x.file);
-  assertFinite(ys, h * w * cout, y.file);
+  assertFinite(ys, hy * wy * cout, y.file);
   const ids = simulation === undefined ? Int32Array.from({ length: n }, (_, i) => i) : simulationIdsOf(simulation, n);
   return validateArraySet(
     {
       x: xs,
       y: ys,
       n,
-      h,
-      w,
+      h: hy,
+      w: wy,
+      factor,
       cin,
       cout,
       simulation: ids,

@@ -1,4 +1,4 @@
-import { type ArraySet, simulationIds } from './array-set.js';
+import { type ArraySet, simulationIds, xSampleSize } from './array-set.js';
 import { DataError } from './data-error.js';
 import { mulberry32, shuffled } from './random.js';
 
@@ -9,8 +9,8 @@ import { mulberry32, shuffled } from './random.js';
 
 /** New set holding the samples at `indices` (in that order); arrays are copied. */
 export function subset(set: ArraySet, indices: readonly number[]): ArraySet {
-  const { h, w, cin, cout } = set;
-  const xs = h * w * cin;
+  const { h, w, factor, cin, cout } = set;
+  const xs = xSampleSize(set);
   const ys = h * w * cout;
   const x = new Float32Array(indices.length * xs);
   const y = new Float32Array(indices.length * ys);
@@ -21,7 +21,7 @@ export function subset(set: ArraySet, indices: readonly number[]): ArraySet {
     y.set(set.y.subarray(i * ys, (i + 1) * ys), k * ys);
     simulation[k] = set.simulation[i]!;
   });
-  return { x, y, n: indices.length, h, w, cin, cout, simulation, xChannels: [...set.xChannels], yChannels: [...set.yChannels] };
+  return { x, y, n: indices.length, h, w, factor, cin, cout, simulation, xChannels: [...set.xChannels], yChannels: [...set.yChannels] };
 }
 
 /** Samples whose simulation is in `ids`, in their original order. */

@@ -2,24 +2,37 @@
 // wasm's Slice copies the whole input first, both slow on wasm.
 import { tf } from './tf.js';
 
+/** x [n, h·factor, w·factor, cin] and y [n, h, w, cout], channels-last (x may be on a finer grid). */
 export interface Arrays {
   x: Float32Array;
   y: Float32Array;
   n: number;
   h: number;
   w: number;
+  factor: number;
   cin: number;
   cout: number;
 }
 
-export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'cin'>;
+export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'factor' | 'cin'>;
+
+/** One x sample's [rows, columns, channels]. */
+export function xShape(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin'>): [number, number, number] {
+  return [a.h * a.factor, a.w * a.factor, a.cin];
+}
+
+/** One y sample's [rows, columns, channels]. */
+export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout'>): [number, number, number] {
+  return [a.h, a.w, a.cout];
+}
+
+const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
 
 export function checkArrays(a: Arrays, what: string): void {
-  const cells = a.n * a.h * a.w;
-  if (a.x.length !== cells * a.cin || a.y.length !== cells * a.cout) {
+  if (a.x.length !== a.n * size(xShape(a)) || a.y.length !== a.n * size(yShape(a))) {
     throw new Error(
-      `${what} arrays do not match their shape: x has ${a.x.length} values for [${a.n},${a.h},${a.w},${a.cin}], ` +
-        `y has ${a.y.length} for [${a.n},${a.h},${a.w},${a.cout}]`,
+      `${what} arrays do not match their shape: x has ${a.x.length} values for [${a.n},${xShape(a).join(',')}], ` +
+        `y has ${a.y.length} for [${a.n},${yShape(a).join(',')}]`,
     );
   }
 }
@@ -45,12 +58,13 @@ export function batchArray(data: Float32Array, sampleSize: number, order: ArrayL
 
 /** Model outputs for every sample, in order, as one channels-last Float32Array. */
 export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number): Promise<Float32Array> {
-  const sample = x.h * x.w * x.cin;
+  const shape = xShape(x);
+  const sample = size(shape);
   let out: Float32Array | null = null;
   let per = 0;
   for (let start = 0; start < x.n; start += batchSize) {
     const end = Math.min(x.n, start + batchSize);
-    const y = tf.tidy(() => model.apply(batchTensor(x.x, sample, [x.h, x.w, x.cin], null, start, end)) as tf.Tensor);
+    const y = tf.tidy(() => model.apply(batchTensor(x.x, sample, shape, null, start, end)) as tf.Tensor);
     const values = y.dataSync() as Float32Array;
     y.dispose();
     if (out === null) {

@@ -5,7 +5,7 @@ export type { BackendInfo, BackendName, BackendRequest } from './tf.js';
 export { trainModel, DivergedError } from './train-model.js';
 export type { TrainConfig, TrainOptions, TrainResult, EpochReport } from './train-model.js';
 export type { Arrays, InputArrays } from './batches.js';
-export { predict } from './batches.js';
+export { predict, xShape, yShape } from './batches.js';
 export { saveModel, loadModel } from './model-io.js';
 export { assertTrainableOnBackend, untrainableLayers } from './trainable.js';
 export { THREADS_ENV, threadsFromEnv, shardingObstacle } from './sharded-gradients.js';

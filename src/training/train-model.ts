@@ -1,7 +1,7 @@
 // The training loop: own batching, seeded everything, a checkpoint after every epoch, resume from it.
 import { createHash } from 'node:crypto';
 import { tf } from './tf.js';
-import { batchArray, batchTensor, checkArrays, type Arrays } from './batches.js';
+import { batchArray, batchTensor, checkArrays, xShape, yShape, type Arrays } from './batches.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './losses.js';
 import { Optimizer, type OptimizerConfig } from './optimizers.js';
@@ -101,14 +101,14 @@ function assignWeights(vars: tf.Variable[], values: Float32Array[], what: string
 /** Mean loss over all cells of `a`, batch by batch, in inference mode. */
 function evaluate(model: tf.LayersModel, a: Arrays, batchSize: number, loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar): number {
   if (a.n === 0) return NaN;
-  const xSize = a.h * a.w * a.cin;
-  const ySize = a.h * a.w * a.cout;
+  const [xs, ys] = [xShape(a), yShape(a)];
+  const [xSize, ySize] = [xs[0] * xs[1] * xs[2], ys[0] * ys[1] * ys[2]];
   let sum = 0;
   for (let start = 0; start < a.n; start += batchSize) {
     const end = Math.min(a.n, start + batchSize);
     const l = tf.tidy(() => {
-      const xb = batchTensor(a.x, xSize, [a.h, a.w, a.cin], null, start, end);
-      const yb = batchTensor(a.y, ySize, [a.h, a.w, a.cout], null, start, end);
+      const xb = batchTensor(a.x, xSize, xs, null, start, end);
+      const yb = batchTensor(a.y, ySize, ys, null, start, end);
       return loss(yb, model.apply(xb) as tf.Tensor);
     });
     sum += l.dataSync()[0] * (end - start);
@@ -138,7 +138,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   // The shard count changes the last bits of every step, so a checkpoint only resumes under the same one.
   const key = createHash('sha256')
     .update(JSON.stringify({
-      config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout], weights: allVars.map((v) => v.shape),
+      config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout, ...(train.factor !== 1 ? [train.factor] : [])], weights: allVars.map((v) => v.shape),
       ...(shards > 1 ? { shards } : {}),
     }))
     .digest('hex');
@@ -164,8 +164,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const means = channelMeans(train.y, train.cout);
   const dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
 
-  const xSize = train.h * train.w * train.cin;
-  const ySize = train.h * train.w * train.cout;
+  const [xs, ys] = [xShape(train), yShape(train)];
+  const [xSize, ySize] = [xs[0] * xs[1] * xs[2], ys[0] * ys[1] * ys[2]];
   const es = config.earlyStopping;
   let status: TrainResult['status'] = state.finished ?? 'complete';
 
@@ -194,7 +194,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     shards > 1
       ? startShards({
           model, shards, loss, lossName: config.loss, huberDelta: config.huberDelta,
-          xShape: [train.h, train.w, train.cin], yShape: [train.h, train.w, train.cout],
+          xShape: xs, yShape: ys,
         })
       : null;
 
@@ -209,8 +209,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
         const lr = schedule.at(optimizer.step);
         let l: number;
         if (sharded !== null) {
-          const xs = batchArray(train.x, xSize, order, start, end);
-          const { loss: value, grads } = await sharded.compute(xs, batchArray(train.y, ySize, order, start, end), end - start);
+          const xa = batchArray(train.x, xSize, order, start, end);
+          const { loss: value, grads } = await sharded.compute(xa, batchArray(train.y, ySize, order, start, end), end - start);
           try {
             update(grads, lr);
           } finally {
@@ -218,8 +218,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
           }
           l = value;
         } else {
-          const xb = batchTensor(train.x, xSize, [train.h, train.w, train.cin], order, start, end);
-          const yb = batchTensor(train.y, ySize, [train.h, train.w, train.cout], order, start, end);
+          const xb = batchTensor(train.x, xSize, xs, order, start, end);
+          const yb = batchTensor(train.y, ySize, ys, order, start, end);
           try {
             l = random.asMathRandom(() => step(xb, yb, lr));
           } finally {

@@ -56,8 +56,9 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
 
   const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed);
   const scaler = Scaler.fit(train);
-  const arrays = (s: typeof train) => ({ x: scaler.applyX(s.x), y: scaler.applyY(s.y), n: s.n, h: s.h, w: s.w, cin: s.cin, cout: s.cout });
-  const shapes = { inputShape: [train.h, train.w, train.cin] as [number, number, number], outputShape: [train.h, train.w, train.cout] as [number, number, number] };
+  const arrays = (s: typeof train) => ({ x: scaler.applyX(s.x), y: scaler.applyY(s.y), n: s.n, h: s.h, w: s.w, factor: s.factor, cin: s.cin, cout: s.cout });
+  // A finer x grid (terrain) reaches the model as its input shape; its input block brings it onto the output grid.
+  const shapes = { inputShape: training.xShape(train), outputShape: training.yShape(train) };
   let pruneCheck: ((epoch: number, val: number) => boolean) | undefined;
   if (payload.pruning) {
     const { pruneDecision } = await import('../../src/tuning/index.js');

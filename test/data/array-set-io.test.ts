@@ -12,6 +12,7 @@ const tiny: ArraySet = {
   y: Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => -i),
   n: 3,
   h: 2,
+  factor: 1,
   w: 2,
   cin: 2,
   cout: 1,
@@ -44,5 +45,5 @@ test('arrays that disagree with meta.json, or a missing meta.json, are errors na
 });
 
 test('saving an inconsistent set is refused before anything is written', async () => {
-  await assert.rejects(saveArraySet('/nonexistent/never', { ...tiny, n: 4 }), /x has 24 values, expected n\*h\*w\*cin/);
+  await assert.rejects(saveArraySet('/nonexistent/never', { ...tiny, n: 4 }), /x has 24 values, expected n\*\(h\*factor\)\*\(w\*factor\)\*cin/);
 });

@@ -4,7 +4,7 @@ import { validateArraySet } from '../../src/data/array-set.js';
 import { DataError } from '../../src/data/data-error.js';
 import { generateFlood, sampleStarts } from '../../src/data/flood/generate.js';
 import { floodParamsSchema, resolveFloodParams } from '../../src/data/flood/params.js';
-import { simulateOne } from '../../src/data/flood/simulate.js';
+import { blockMeans, simulateOne } from '../../src/data/flood/simulate.js';
 
 // Small but not trivial: storms, valleys, outflow and infiltration all happen.
 const small = { grid: 12, simulations: 3, steps: 40, horizon: 10, samplesPerSimulation: 3, dx: 40 };
@@ -91,4 +91,32 @@ test('a simulation re-run alone equals the same simulation inside the set', () =
     assert.equal(set.y[last * cells + i], Math.fround(alone.snapshots.get(40)!.depth[i]!));
     assert.equal(set.x[(last * cells + i) * 3], Math.fround(alone.elevation[i]!));
   }
+});
+
+test('terrain_factor: x on a grid f times finer whose f×f blocks average to the simulated terrain; rain and depth repeated', () => {
+  const f = 3;
+  const set = generateFlood({ ...small, terrainFactor: f, simulations: 2 });
+  const g = small.grid;
+  const fine = g * f;
+  assert.deepEqual([set.h, set.w, set.factor], [g, g, f]);
+  assert.equal(set.x.length, set.n * fine * fine * 3);
+  assert.equal(set.y.length, set.n * g * g);
+  validateArraySet(set);
+  const run = simulateOne(resolveFloodParams({ ...small, terrainFactor: f }), 0);
+  assert.equal(run.fineElevation.length, fine * fine);
+  assert.deepEqual(Array.from(blockMeans(run.fineElevation, g, f)), Array.from(run.elevation));
+  // sample 0: the elevation channel is the fine terrain; rain and depth are constant over each f×f block
+  for (let r = 0; r < fine; r++) {
+    for (let c = 0; c < fine; c++) {
+      const k = (r * fine + c) * 3;
+      assert.equal(set.x[k], Math.fround(run.fineElevation[r * fine + c]!));
+      const corner = ((r - (r % f)) * fine + (c - (c % f))) * 3;
+      assert.equal(set.x[k + 1], set.x[corner + 1]);
+      assert.equal(set.x[k + 2], set.x[corner + 2]);
+    }
+  }
+  // the fine terrain has detail inside the blocks (not a blown-up coarse grid)
+  assert.notEqual(set.x[0], set.x[3]);
+  // factor 1 (the default) is left out of the resolved parameters, which are hashed into the data's key
+  assert.equal('terrainFactor' in resolveFloodParams(small), false);
 });

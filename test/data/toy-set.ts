@@ -16,5 +16,5 @@ export function toySet(simulationsOf: readonly number[], h = 2, w = 2): ArraySet
       y[i * cells + j] = -(100 * i + j);
     }
   }
-  return { x, y, n, h, w, cin, cout: 1, simulation: Int32Array.from(simulationsOf), xChannels: ['a', 'b'], yChannels: ['depth'] };
+  return { x, y, n, h, w, factor: 1, cin, cout: 1, simulation: Int32Array.from(simulationsOf), xChannels: ['a', 'b'], yChannels: ['depth'] };
 }

@@ -71,6 +71,33 @@ test('user .npy files: train and evaluate in physical units', async (t) => {
   assert.deepEqual(st.stages[0].reasons, ["data 'small' changed"]);
 });
 
+test('x on a grid finer than y (a finer terrain): the input block brings it onto the output grid, end to end', async (t) => {
+  const p = new Project({ 'pipeline.yaml': PIPELINE('{ npz: all.npz, x: inputs, y: depth }') });
+  t.after(() => p.cleanup());
+  const { x, y, sim } = arrays();
+  // x at twice the resolution: each cell of the original split into 2×2, with fine detail added.
+  const F = 2 * G;
+  const fine = new Float32Array(N * F * F * 2);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < F; i++)
+      for (let j = 0; j < F; j++)
+        for (let c = 0; c < 2; c++) {
+          const detail = 0.05 * Math.sin(1.7 * i + 2.3 * j + c);
+          fine[((n * F + i) * F + j) * 2 + c] = x[((n * G + (i >> 1)) * G + (j >> 1)) * 2 + c]! + detail;
+        }
+  writeFileSync(join(p.dir, 'all.npz'), encodeNpz({ inputs: { values: fine, shape: [N, F, F, 2] }, depth: { values: y, shape: [N, G, G] }, simulation: { values: sim, shape: [N] } }));
+  const report = JSON.parse(p.run(['models', '--json']).stdout) as { grid: { input: number[]; output: number[] }; models: { name: string; fits: boolean }[] };
+  assert.deepEqual(report.grid, { input: [F, F, 2], output: [G, G, 1] });
+  assert.equal(report.models.find((m) => m.name === 'plain_cnn')?.fits, true, 'plain_cnn fits 32×32×2 → 16×16×1');
+  const r = p.runJson(['run', '--no-plots']);
+  assert.equal(r.result.code, 0, r.result.stderr);
+  const metrics = JSON.parse(p.read('results/D/metrics.json'));
+  assert.equal(metrics.models.plain_cnn.sets.test.test.n, 6);
+  assert.ok(metrics.models.plain_cnn.sets.test.test.mae < metrics.models.dummy.sets.test.test.mae, 'the model beats the dummy');
+  const model = JSON.parse(p.read('results/A/models/plain_cnn/model.json'));
+  assert.match(JSON.stringify(model.modelTopology), /PipeCubicResample/, 'the cubic input block is part of the saved model');
+});
+
 test('user .npz with named arrays works like separate files', async (t) => {
   const p = new Project({ 'pipeline.yaml': PIPELINE('{ npz: all.npz, x: inputs, y: depth }') });
   t.after(() => p.cleanup());
@@ -98,8 +125,8 @@ test('invalid user data: exit 3 naming the file and sample, nothing cached or wr
   const dataCache = join(p.dir, '.pipe/cache/data');
   assert.deepEqual(existsSync(dataCache) ? readdirSync(dataCache) : [], []);
   assert.ok(!p.exists('results/A') && !p.exists('pipeline.lock'));
-  // a grid mismatch between x and y is named too
-  await writeNpy(join(p.dir, 'data/y.npy'), new Float32Array(N * 8 * 8), [N, 8, 8]);
+  // a grid mismatch between x and y is named too (x's grid may only be a whole multiple of y's)
+  await writeNpy(join(p.dir, 'data/y.npy'), new Float32Array(N * 6 * 6), [N, 6, 6]);
   const r2 = p.runJson(['run', '--no-plots']);
   assert.equal(r2.result.code, 3);
   assert.match(r2.result.stderr, /grid|shape/i);

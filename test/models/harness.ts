@@ -48,7 +48,7 @@ export function syntheticArrays(n: number, seed: number): Arrays {
       }
     }
   }
-  return { x, y, n, h: H, w: W, cin: CIN, cout: 1 };
+  return { x, y, n, h: H, w: W, factor: 1, cin: CIN, cout: 1 };
 }
 
 /** ‖a − b‖₂ / ‖b‖₂ over all gradients together: robust to the odd ReLU/max-pool kink the backends resolve differently. */

@@ -14,5 +14,5 @@ await initBackend('wasm');
 const model = await loadModel(dir);
 const bytes = readFileSync(join(dir, 'x.bin'));
 const x = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-const y = await predict(model, { x, n: n!, h: h!, w: w!, cin: cin! }, 4);
+const y = await predict(model, { x, n: n!, h: h!, w: w!, factor: 1, cin: cin! }, 4);
 writeFileSync(join(dir, 'reloaded.bin'), new Uint8Array(y.buffer, y.byteOffset, y.byteLength));

@@ -11,11 +11,12 @@ export async function configuredShapes(data: import('../../config/schema.js').Da
   if (!data) return { input: [32, 32, 3], output: [32, 32, 1] };
   if (data.flood) {
     const { FLOOD_X_CHANNELS, FLOOD_Y_CHANNELS } = await import('../../data/flood/generate.js');
-    return { input: [data.flood.grid, data.flood.grid, FLOOD_X_CHANNELS.length], output: [data.flood.grid, data.flood.grid, FLOOD_Y_CHANNELS.length] };
+    const fine = data.flood.grid * (data.flood.terrainFactor ?? 1);
+    return { input: [fine, fine, FLOOD_X_CHANNELS.length], output: [data.flood.grid, data.flood.grid, FLOOD_Y_CHANNELS.length] };
   }
   const { loadArrayFiles } = await import('../../data/load-array-files.js');
   const set = await loadArrayFiles(data.files as never, dir);
-  return { input: [set.h, set.w, set.cin], output: [set.h, set.w, set.cout] };
+  return { input: [set.h * set.factor, set.w * set.factor, set.cin], output: [set.h, set.w, set.cout] };
 }
 
 export async function modelsCommand(flags: GlobalOptions): Promise<number> {
@@ -30,7 +31,8 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
     process.stdout.write(`${JSON.stringify({ grid: shapes, models: rows.map((r) => ({ ...r, file: resolve(r.file) })) })}\n`);
     return 0;
   }
-  const table = [['model', 'source', 'params', 'bytes', `fits ${shapes.input.join('×')}`], ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`])];
+  const grid = shapes.input[0] === shapes.output[0] ? shapes.input.join('×') : `${shapes.input.join('×')} → ${shapes.output.join('×')}`;
+  const table = [['model', 'source', 'params', 'bytes', `fits ${grid}`], ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`])];
   process.stdout.write(formatTable(table, [2, 3]));
   return 0;
 }

@@ -31,11 +31,13 @@ export function sampleStarts(params: Pick<FloodParams, 'steps' | 'horizon' | 'sa
 export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
   const params = resolveFloodParams(overrides);
   const { grid, simulations, horizon } = params;
+  const factor = params.terrainFactor ?? 1;
   const starts = sampleStarts(params);
   const cells = grid * grid;
+  const fine = grid * factor;
   const cin = FLOOD_X_CHANNELS.length;
   const n = simulations * starts.length;
-  const x = new Float32Array(n * cells * cin);
+  const x = new Float32Array(n * fine * fine * cin);
   const y = new Float32Array(n * cells);
   const simulation = new Int32Array(n);
 
@@ -45,16 +47,21 @@ export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
     for (const t0 of starts) {
       const before = result.snapshots.get(t0)!;
       const after = result.snapshots.get(t0 + horizon)!;
-      const xo = sample * cells * cin;
-      for (let i = 0; i < cells; i++) {
-        x[xo + i * cin] = result.elevation[i]!;
-        x[xo + i * cin + 1] = after.cumulativeRain[i]! - before.cumulativeRain[i]!;
-        x[xo + i * cin + 2] = before.depth[i]!;
-        y[sample * cells + i] = after.depth[i]!;
+      const xo = sample * fine * fine * cin;
+      // x on the terrain's grid: elevation as generated, rain and depth repeated from their output cell.
+      for (let r = 0; r < fine; r++) {
+        for (let c = 0; c < fine; c++) {
+          const k = xo + (r * fine + c) * cin;
+          const i = Math.floor(r / factor) * grid + Math.floor(c / factor);
+          x[k] = result.fineElevation[r * fine + c]!;
+          x[k + 1] = after.cumulativeRain[i]! - before.cumulativeRain[i]!;
+          x[k + 2] = before.depth[i]!;
+        }
       }
+      for (let i = 0; i < cells; i++) y[sample * cells + i] = after.depth[i]!;
       simulation[sample] = s;
       sample++;
     }
   }
-  return { x, y, n, h: grid, w: grid, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] };
+  return { x, y, n, h: grid, w: grid, factor, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] };
 }

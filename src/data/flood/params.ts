@@ -45,6 +45,13 @@ export const floodParamsObjectSchema = z
     samples_per_simulation: z.number().int().min(1).default(4).describe('samples taken from each simulation'),
     horizon: z.number().int().min(1).default(30).describe('steps between a sample input and its target depth'),
     dx: z.number().positive().default(20).describe('cell size in metres'),
+    terrain_factor: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe('terrain elevation in x on a grid this many times finer than the output (each output cell is the mean of f×f terrain cells; rain and depth are repeated onto it); 1 = same grid'),
     dt: z.number().positive().default(60).describe('output time step in seconds'),
     manning: z.number().positive().default(0.05).describe("Manning's roughness n (s/m^(1/3))"),
     infiltration_mm_per_hour: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),
@@ -73,6 +80,9 @@ export const floodParamsSchema = floodParamsObjectSchema
     samplesPerSimulation: p.samples_per_simulation,
     horizon: p.horizon,
     dx: p.dx,
+    // Only when not 1: the resolved parameters are hashed into the data's cache key, and sets on one grid
+    // keep the key they had before this option existed.
+    ...(p.terrain_factor !== 1 ? { terrainFactor: p.terrain_factor } : {}),
     dt: p.dt,
     manning: p.manning,
     infiltrationMmPerHour: p.infiltration_mm_per_hour,

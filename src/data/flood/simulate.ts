@@ -13,6 +13,8 @@ export interface Snapshot {
 export interface SimulationResult {
   grid: number;
   elevation: Float64Array; // m, minimum 0
+  /** the terrain on the grid `terrainFactor` times finer (elevation is its f×f block means); = elevation when 1 */
+  fineElevation: Float64Array;
   storms: Storm[];
   /** Keyed by output step (0 = before any rain). */
   snapshots: Map<number, Snapshot>;
@@ -31,7 +33,9 @@ export function simulateOne(params: FloodParams, simulation: number, recordSteps
     if (!Number.isInteger(s) || s < 0 || s > steps) throw new RangeError(`record step ${s} is outside 0..${steps}`);
   }
   const random = mulberry32(deriveSeed(params.seed, simulation));
-  const elevation = generateTerrain(params, random);
+  const f = params.terrainFactor ?? 1;
+  const fineElevation = f === 1 ? generateTerrain(params, random) : generateTerrain({ ...params, grid: grid * f, dx: dx / f }, random);
+  const elevation = f === 1 ? fineElevation : blockMeans(fineElevation, grid, f);
   const storms = sampleStorms(params, random);
   const flow = new FlowGrid(elevation, grid, dx, params.manning, params.infiltrationMmPerHour / 1000 / 3600);
   const rain = new Float64Array(grid * grid);
@@ -56,9 +60,21 @@ export function simulateOne(params: FloodParams, simulation: number, recordSteps
   return {
     grid,
     elevation,
+    fineElevation,
     storms,
     snapshots,
     mass: { ...balance, error, relativeError: balance.rain > 0 ? Math.abs(error) / balance.rain : Math.abs(error) },
     substeps: flow.substeps,
   };
+}
+
+/** Means of the f×f blocks of a (grid·f)² row-major field: the field on the grid f times coarser. */
+export function blockMeans(fine: Float64Array, grid: number, f: number): Float64Array {
+  const out = new Float64Array(grid * grid);
+  const side = grid * f;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) out[Math.floor(r / f) * grid + Math.floor(c / f)]! += fine[r * side + c]!;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= f * f;
+  return out;
 }
