@@ -7,6 +7,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { PipeError, exitCodeFor, formatError } from './errors.js';
 import type { GlobalOptions } from './context.js';
 import { toolVersion } from '../runner/project.js';
+import { environmentProblems } from '../training/env.js';
+
+/** Training settings from the environment are checked before anything runs (workers would each fail). */
+function checkEnvironment(): void {
+  const problems = environmentProblems();
+  if (problems.length > 0) {
+    throw new PipeError('usage', problems.join('; '), { hint: 'unset the variable or give it a valid value (README: Environment variables)' });
+  }
+}
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -36,6 +45,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .option('--no-plots', 'do not render charts after the run')
     .action(async (opts) => {
+      checkEnvironment();
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(opts, signal);
     });
@@ -76,6 +86,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('-j, --jobs <n>', 'parallel workers')
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .action(async (opts) => {
+      checkEnvironment();
       const { verifyCommand } = await import('./commands/verify.js');
       process.exitCode = await verifyCommand(opts, signal);
     });

@@ -10,18 +10,7 @@ import { tf } from './tf.js';
 import type { GradReply, GradRequest, GradWorkerInit } from './grad-worker.js';
 import type { LossName } from './losses.js';
 
-/** Environment variable that sets the shard count (threads per training); unset or 1 means off. */
-export const THREADS_ENV = 'PIPE_TRAIN_THREADS';
-
-export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[THREADS_ENV];
-  if (raw === undefined || raw === '') return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 16) {
-    throw new Error(`${THREADS_ENV} must be an integer from 1 to 16 (threads per training), got '${raw}'`);
-  }
-  return n;
-}
+export { THREADS_ENV, threadsFromEnv } from './env.js';
 
 // Layers that hold no state besides trainable weights and draw no random numbers in training mode, so a
 // copy rebuilt from the topology computes exactly what the main model computes.

@@ -131,3 +131,18 @@ test('invalid user data: exit 3 naming the file and sample, nothing cached or wr
   assert.equal(r2.result.code, 3);
   assert.match(r2.result.stderr, /grid|shape/i);
 });
+
+test('a bad training environment variable is refused before anything runs: exit 2, one message, nothing written', async (t) => {
+  const p = new Project({ 'pipeline.yaml': PIPELINE('{ x: data/x.npy, y: data/y.npy }') });
+  t.after(() => p.cleanup());
+  for (const [name, value, says] of [
+    ['PIPE_SIMD_KERNELS', 'fast', /PIPE_SIMD_KERNELS must be 'on' or 'off', got 'fast'/],
+    ['PIPE_TRAIN_THREADS', '0', /PIPE_TRAIN_THREADS must be an integer from 1 to 16/],
+  ] as const) {
+    const r = p.run(['run'], { [name]: value });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, says);
+    assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+    assert.ok(!p.exists('.pipe') && !p.exists('results/A') && !p.exists('pipeline.lock'));
+  }
+});

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
+import { simdKernelsEnabled } from '../env.js';
 
 // Node's WebAssembly global; its types live in lib.dom, which this project does not load.
 /** tfjs-backend-wasm's heap (a WebAssembly.Memory). */
@@ -35,11 +36,7 @@ export interface SimdKernels {
 
 const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks', 'adamUpdate', 'batchNormGrad', 'copyRuns'] as const;
 
-export function simdKernelsEnabled(): boolean {
-  const v = process.env.PIPE_SIMD_KERNELS ?? 'on';
-  if (v !== 'on' && v !== 'off') throw new Error(`PIPE_SIMD_KERNELS must be 'on' or 'off' (got '${v}')`);
-  return v === 'on';
-}
+export { simdKernelsEnabled } from '../env.js';
 
 let compiled: WasmModule | undefined;
 const instances = new WeakMap<WasmMemory, SimdKernels | null>();

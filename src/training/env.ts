@@ -1,0 +1,36 @@
+// The training engine's environment variables, read without loading tfjs, so the CLI can refuse a bad
+// value up front (one message, exit 2) instead of failing inside every worker.
+
+/** Threads per training (data-parallel shards); unset or 1 means off. */
+export const THREADS_ENV = 'PIPE_TRAIN_THREADS';
+/** `off` turns pipe's own SIMD kernels off (tfjs-backend-wasm's and the composite kernels run instead). */
+export const SIMD_ENV = 'PIPE_SIMD_KERNELS';
+
+export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[THREADS_ENV];
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    throw new Error(`${THREADS_ENV} must be an integer from 1 to 16 (threads per training), got '${raw}'`);
+  }
+  return n;
+}
+
+export function simdKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env[SIMD_ENV] || 'on';
+  if (v !== 'on' && v !== 'off') throw new Error(`${SIMD_ENV} must be 'on' or 'off', got '${v}'`);
+  return v === 'on';
+}
+
+/** What is wrong with these variables, one message each; empty when they are fine. */
+export function environmentProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  for (const check of [threadsFromEnv, simdKernelsEnabled]) {
+    try {
+      check(env);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  return problems;
+}
