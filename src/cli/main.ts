@@ -34,6 +34,8 @@ export function buildProgram(signal: AbortSignal): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every command that reads the study's state reads the kernel switch (part of training fingerprints).
+  program.hook('preAction', checkEnvironment);
 
   common(program.command('run'))
     .description('run every stale stage (or --stage S and its stale ancestors)')
@@ -45,7 +47,6 @@ export function buildProgram(signal: AbortSignal): Command {
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .option('--no-plots', 'do not render charts after the run')
     .action(async (opts) => {
-      checkEnvironment();
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(opts, signal);
     });
@@ -86,7 +87,6 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('-j, --jobs <n>', 'parallel workers')
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .action(async (opts) => {
-      checkEnvironment();
       const { verifyCommand } = await import('./commands/verify.js');
       process.exitCode = await verifyCommand(opts, signal);
     });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { lockPathFor } from '../cache/lock-file.js';
 import { packageRoot } from '../package-root.js';
+import { simdKernelsEnabled } from '../training/env.js';
 
 export { packageRoot };
 
@@ -60,6 +61,16 @@ export function tfjsVersion(): string {
  * The backend `auto` will give, decided without loading tfjs: native TensorFlow when tfjs-node(-gpu) is
  * installed with its binding, else wasm. A forced backend is taken as is (the worker checks it loads).
  */
+/**
+ * The backend part of a training stage's fingerprint: the backend, marked when pipe's own wasm kernels are
+ * turned off (PIPE_SIMD_KERNELS=off), whose results differ in the last bits and so must not share cache
+ * entries or a lock with theirs.
+ */
+export function backendFingerprint(request: string): string {
+  const backend = expectedBackend(request);
+  return backend === 'wasm' && !simdKernelsEnabled() ? 'wasm (PIPE_SIMD_KERNELS=off)' : backend;
+}
+
 export function expectedBackend(request: string): string {
   if (request !== 'auto') return request;
   const req = createRequire(join(packageRoot(), 'package.json'));

@@ -11,7 +11,7 @@ import type { Pipeline, StageDef } from '../config/load.js';
 import { topoOrder } from '../dag/graph.js';
 import { getStageKind, stageKindSource } from '../../stages/api.js';
 import { dataHashes } from './data-sets.js';
-import { expectedBackend, packageRoot, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
+import { backendFingerprint, packageRoot, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
 
 export interface ModelSource {
   file: string;
@@ -85,7 +85,7 @@ export async function computeStates(inp: StateInputs): Promise<StageState[]> {
       kind: stage.kind,
       params: stage.params,
       seed: p.seed,
-      backend: kind.usesTraining ? expectedBackend(inp.backend) : 'none',
+      backend: kind.usesTraining ? backendFingerprint(inp.backend) : 'none',
       data: Object.fromEntries(stage.inputs.data.map((s) => [s, data[s]!])),
       upstream: Object.fromEntries(stage.needs.map((n) => [n, out.get(n)!.fingerprint])),
       models,

@@ -1,7 +1,11 @@
-// The training engine's environment variables, read without loading tfjs, so the CLI can refuse a bad
-// value up front (one message, exit 2) instead of failing inside every worker.
+// The training engine's environment variables, read without loading tfjs: the runner puts the kernel
+// switch into training stages' fingerprints, and the CLI refuses a bad value up front (one message, exit
+// 2) instead of failing inside every worker.
 
-/** Threads per training (data-parallel shards); unset or 1 means off. */
+/**
+ * Threads per training (data-parallel shards) for trainModel() calls that set none (the bench, library
+ * use); unset or 1 means off. `pipe run` passes `train.threads`, which is part of the cache key.
+ */
 export const THREADS_ENV = 'PIPE_TRAIN_THREADS';
 /** `off` turns pipe's own SIMD kernels off (tfjs-backend-wasm's and the composite kernels run instead). */
 export const SIMD_ENV = 'PIPE_SIMD_KERNELS';
@@ -22,10 +26,10 @@ export function simdKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolea
   return v === 'on';
 }
 
-/** What is wrong with these variables, one message each; empty when they are fine. */
+/** What is wrong with the variables `pipe run` reads, one message each; empty when they are fine. */
 export function environmentProblems(env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
-  for (const check of [threadsFromEnv, simdKernelsEnabled]) {
+  for (const check of [simdKernelsEnabled]) {
     try {
       check(env);
     } catch (err) {
