@@ -28,6 +28,12 @@ export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout'>): [number, number, nu
 
 const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
 
+/** One sample's x and y shapes and value counts, as batchTensor/batchArray take them. */
+export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): { xs: [number, number, number]; ys: [number, number, number]; xSize: number; ySize: number } {
+  const [xs, ys] = [xShape(a), yShape(a)];
+  return { xs, ys, xSize: size(xs), ySize: size(ys) };
+}
+
 export function checkArrays(a: Arrays, what: string): void {
   if (a.x.length !== a.n * size(xShape(a)) || a.y.length !== a.n * size(yShape(a))) {
     throw new Error(

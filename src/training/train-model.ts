@@ -1,7 +1,7 @@
 // The training loop: own batching, seeded everything, a checkpoint after every epoch, resume from it.
 import { createHash } from 'node:crypto';
 import { tf } from './tf.js';
-import { batchArray, batchTensor, checkArrays, xShape, yShape, type Arrays } from './batches.js';
+import { batchArray, batchTensor, checkArrays, sampleLayout, type Arrays } from './batches.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './losses.js';
 import { Optimizer, type OptimizerConfig } from './optimizers.js';
@@ -101,8 +101,7 @@ function assignWeights(vars: tf.Variable[], values: Float32Array[], what: string
 /** Mean loss over all cells of `a`, batch by batch, in inference mode. */
 function evaluate(model: tf.LayersModel, a: Arrays, batchSize: number, loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar): number {
   if (a.n === 0) return NaN;
-  const [xs, ys] = [xShape(a), yShape(a)];
-  const [xSize, ySize] = [xs[0] * xs[1] * xs[2], ys[0] * ys[1] * ys[2]];
+  const { xs, ys, xSize, ySize } = sampleLayout(a);
   let sum = 0;
   for (let start = 0; start < a.n; start += batchSize) {
     const end = Math.min(a.n, start + batchSize);
@@ -164,8 +163,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const means = channelMeans(train.y, train.cout);
   const dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
 
-  const [xs, ys] = [xShape(train), yShape(train)];
-  const [xSize, ySize] = [xs[0] * xs[1] * xs[2], ys[0] * ys[1] * ys[2]];
+  const { xs, ys, xSize, ySize } = sampleLayout(train);
   const es = config.earlyStopping;
   let status: TrainResult['status'] = state.finished ?? 'complete';
 

@@ -4,9 +4,7 @@
 // wasm's own kernel loops over the batch with XNNPACK, repacking B for every matrix: on the attention layer
 // it ran at about 3 GMAC/s. Aᵀ·Bᵀ, other dtypes and batch shapes that broadcast otherwise fall back.
 import { heapOffset, readableWithSlack, simdKernelsFor } from './simd-module.js';
-import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
-
-const prod = (xs: number[]): number => xs.reduce((a, b) => a * b, 1);
+import { runFallback, sizeOf, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 /** The largest divisor of k not above 64: Aᵀ·B's k rows as an h×w image, so the kernel can chunk them. */
 function rowWidth(k: number): number {
@@ -25,8 +23,8 @@ export function batchMatMulConfig(fallback: KernelConfig | undefined): KernelCon
     const rb = b.shape.length;
     const batchShapeA = a.shape.slice(0, -2);
     const batchShapeB = b.shape.slice(0, -2);
-    const batchA = prod(batchShapeA);
-    const batchB = prod(batchShapeB);
+    const batchA = sizeOf(batchShapeA);
+    const batchB = sizeOf(batchShapeB);
     const sameBatch = batchShapeA.length === batchShapeB.length && batchShapeA.every((d, i) => d === batchShapeB[i]);
     const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -54,7 +52,7 @@ export function batchMatMulConfig(fallback: KernelConfig | undefined): KernelCon
       const bm = bt ?? b;
       if (!readableWithSlack(backend, [a, bm, out])) {
         backend.disposeData(out.dataId);
-        return fallback!.kernelFunc(args as never) as TensorInfo;
+        return runFallback(fallback, args);
       }
       const [pa, pb, pc] = [heapOffset(backend, a), heapOffset(backend, bm), heapOffset(backend, out)];
       const w = rowWidth(k);

@@ -3,7 +3,7 @@
 // of the kernel calls of a batch-norm network's step. Gradients are registered per kernel name for every
 // backend, so this one hands back to tfjs's own gradient anywhere but wasm with pipe's SIMD kernels.
 import { heapOffset, simdKernelsEnabled, simdKernelsFor } from './simd-module.js';
-import { wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
+import { sizeOf, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo } from './wasm-context.js';
 
 export const FUSED_BATCH_NORM_GRAD = 'PipeBatchNormGrad';
 
@@ -31,7 +31,7 @@ export function batchNormGradKernelConfig(): KernelConfig {
     const simd = simdKernelsFor(backend);
     if (!simd) throw new Error(`${FUSED_BATCH_NORM_GRAD} needs pipe's SIMD kernels`);
     const c = mean.shape[0];
-    const rows = x.shape.reduce((a, b) => a * b, 1) / c;
+    const rows = sizeOf(x.shape) / c;
     const eps = attrs.varianceEpsilon as number;
     const inv = new Float32Array(c);
     const s = new Float32Array(c);

@@ -2,7 +2,7 @@
 // (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, any channel counts.
 // Everything else goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
 import { heapOffset, readableWithSlack, simdKernelsFor, type SimdKernels } from './simd-module.js';
-import { convInfo, runFallback, wasmKernel, type Conv2DInfo, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
+import { convInfo, runFallback, sizeOf, wasmKernel, type Conv2DInfo, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
 
 function unitStride(info: Conv2DInfo): boolean {
   return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 &&
@@ -36,7 +36,7 @@ export function directFusedConv2DConfig(tf: TF, fallback: KernelConfig | undefin
     const act = activation === 'linear' ? 0 : activation === 'relu' ? 1 : -1;
     const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
-    const biasOk = bias === undefined || (bias.dtype === 'float32' && bias.shape.reduce((a, b) => a * b, 1) === info.outChannels);
+    const biasOk = bias === undefined || (bias.dtype === 'float32' && sizeOf(bias.shape) === info.outChannels);
     if (!mod || act < 0 || !biasOk || !unitStride(info) || !readableWithSlack(args.backend, bias ? [x, filter, bias] : [x, filter])) {
       return runFallback(fallback, args);
     }

@@ -15,12 +15,13 @@ export function maxPoolGradConfig(tf: TF): KernelConfig {
       attrs.dimRoundingMode as 'floor' | undefined,
     );
     const out = backend.makeOutput(input.shape, 'float32');
+    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
+    const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+    const { top, left } = info.padInfo;
+    const twoByTwo = fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * ho <= h && 2 * wo <= w;
     const simd = simdKernelsFor(backend);
-    const { top: pt, left: pl } = info.padInfo;
-    if (simd && info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
-      pt === 0 && pl === 0 && 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth && info.inChannels % 4 === 0) {
-      simd.maxPool2x2Grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize,
-        info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+    if (twoByTwo && simd && c % 4 === 0) {
+      simd.maxPool2x2Grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), n, h, w, c, ho, wo);
       return out;
     }
     // Views are taken after the allocation: growing the heap detaches older views.
@@ -28,10 +29,7 @@ export function maxPoolGradConfig(tf: TF): KernelConfig {
     const dyv = backend.typedArrayFromHeap(dy);
     const dx = backend.typedArrayFromHeap(out);
     dx.fill(0);
-    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
-    const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-    const { top, left } = info.padInfo;
-    if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * ho <= h && 2 * wo <= w) {
+    if (twoByTwo) {
       maxPool2x2Grad(xv, dyv, dx, n, h, w, c, ho, wo);
       return out;
     }

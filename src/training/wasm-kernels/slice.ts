@@ -2,7 +2,7 @@
 // every slice; SplitV (the gradient of concatenate, i.e. of every U-Net skip connection) slices once per
 // part. These versions read the input in place and copy only the slice, in contiguous runs.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
+import { runFallback, sizeOf, wasmKernel, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
 
 function sliceInPlace(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = backend.makeOutput(size, x.dtype as 'float32');
@@ -19,7 +19,7 @@ function sliceInPlace(backend: WasmBackend, x: TensorInfo, begin: number[], size
   // Merge the innermost dimensions taken whole into one contiguous run.
   let inner = rank - 1;
   while (inner > 0 && size[inner] === x.shape[inner] && begin[inner] === 0) inner--;
-  const run = size.slice(inner).reduce((a, b) => a * b, 1);
+  const run = sizeOf(size.slice(inner));
   const simd = simdKernelsFor(backend);
   if (simd && inner > 0) {
     // The runs along axis inner−1 are evenly spaced: one strided copy each (the own kernel) per index of

@@ -2,7 +2,7 @@
 // normalisation's moments) as one pass of column sums — the own kernel. wasm's transposes the reduced axes
 // to the end first.
 import { heapOffset, simdKernelsFor } from './simd-module.js';
-import { runFallback, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
+import { runFallback, sizeOf, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export function sumConfig(fallback: KernelConfig | undefined): KernelConfig {
   return reduceConfig('Sum', false, fallback);
@@ -24,8 +24,8 @@ function reduceConfig(kernelName: 'Sum' | 'Mean', mean: boolean, fallback: Kerne
       const kept = x.shape.slice(axes.length);
       const shape = args.attrs.keepDims === true ? [...axes.map(() => 1), ...kept] : kept;
       const out = args.backend.makeOutput(shape, 'float32');
-      const cols = kept.reduce((a, b) => a * b, 1);
-      const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+      const cols = sizeOf(kept);
+      const rows = sizeOf(x.shape.slice(0, axes.length));
       simd.sumRows(heapOffset(args.backend, x), heapOffset(args.backend, out), rows, cols);
       if (mean) {
         const v = args.backend.typedArrayFromHeap(out);

@@ -1,15 +1,15 @@
 // UnsortedSegmentSum is the gradient of GatherV2 (Embedding layers, gathers in custom layers) and is not
 // registered by tfjs-backend-wasm 4.22. Rows of x are added into their segment; ids outside
 // [0, numSegments) are dropped, as in TensorFlow.
-import { wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
+import { sizeOf, wasmKernel, type KernelArgs, type KernelConfig, type TensorInfo } from './wasm-context.js';
 
 export function unsortedSegmentSumConfig(): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
     const numSegments = attrs.numSegments as number;
-    const idCount = segmentIds.shape.reduce((a, b) => a * b, 1);
+    const idCount = sizeOf(segmentIds.shape);
     const rowShape = x.shape.slice(segmentIds.shape.length);
-    const rowSize = rowShape.reduce((a, b) => a * b, 1);
+    const rowSize = sizeOf(rowShape);
     if (x.dtype !== 'float32') throw new Error(`wasm UnsortedSegmentSum supports float32 only, got ${x.dtype}`);
     const out = backend.makeOutput([numSegments, ...rowShape], 'float32');
     const xv = backend.typedArrayFromHeap(x);

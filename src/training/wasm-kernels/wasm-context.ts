@@ -84,6 +84,11 @@ export function explicitPad(p: Pad4): [[0, 0], [number, number], [number, number
   return [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
 }
 
+/** Elements of a tensor of this shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 /**
  * A kernel for the wasm backend. `fallback` is the kernel it replaces (and runs where it does not apply):
  * its setupFunc, which binds its wasm function, must still run when the backend starts.
