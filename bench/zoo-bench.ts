@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/training/tf.js';
 import { trainModel } from '../src/training/train-model.js';
-import { loadModelFiles, packageRoot } from '../src/models/loader.js';
-import { buildModel, listModels } from '../src/models/registry.js';
+import { loadModelFiles, packageRoot } from '../src/model-kit/loader.js';
+import { buildModel, listModels } from '../src/model-kit/registry.js';
 import { formatTable } from '../src/cli/table.js';
 
 const here = fileURLToPath(import.meta.url);

@@ -48,6 +48,8 @@ export interface StageContext<P> {
   kind: string;
   params: P;
   projectDir: string;
+  /** folders whose models/ subfolder holds model files: the package's built-ins, then the project's */
+  modelDirs: string[];
   /** empty folder the stage writes its declared outputs into; the runner commits it atomically */
   outDir: string;
   /** committed results folder of an upstream stage */
@@ -117,6 +119,8 @@ export interface StageKind<P = any> {
 }
 
 export { z } from 'zod';
+/** Throw these from a stage kind (run or runUnit): the reason decides the exit code, the hint is shown. */
+export { PipeError, type FailureReason } from '../src/failure/pipe-error.js';
 
 const kinds = new Map<string, StageKind>();
 const sources = new Map<string, string>();

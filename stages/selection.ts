@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PipeError } from '../src/failure/pipe-error.js';
 import type { StageInputs } from './api.js';
 
 const stageRef = z.string().min(1);
@@ -62,9 +63,10 @@ export function producedCount(stage: { kind: string; params: unknown }, others: 
   return undefined;
 }
 
-export class SelectionError extends Error {
-  override name = 'PipeError';
-  reason = 'stage-failed';
+export class SelectionError extends PipeError {
+  constructor(message: string) {
+    super('stage-failed', message);
+  }
 }
 
 function readJson<T>(file: string, what: string): T {

@@ -7,6 +7,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 
 const itemSchema = z.union([z.string().regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -'), z.number()]);
@@ -82,13 +83,11 @@ const shell: StageKind<ShellParams> = {
     if (res.exitCode !== 0 || res.signal) {
       const tail = String(res.all ?? '').split('\n').slice(-15).join('\n');
       const how = res.signal ? `was killed by ${res.signal}` : `exited with code ${res.exitCode}`;
-      throw Object.assign(new Error(`command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`), { name: 'PipeError', reason: 'stage-failed' });
+      throw new PipeError('stage-failed', `command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`);
     }
     for (const out of p.outs) {
       if (!existsSync(join(ctx.outDir, out))) {
-        throw Object.assign(new Error(`command \`${p.cmd}\` succeeded but did not write its declared output '${out}' into $PIPE_OUT`), {
-          name: 'PipeError',
-          reason: 'stage-failed',
+        throw new PipeError('stage-failed', `command \`${p.cmd}\` succeeded but did not write its declared output '${out}' into $PIPE_OUT`, {
           hint: 'write outputs to "$PIPE_OUT/<file>", or fix the outs: list',
         });
       }

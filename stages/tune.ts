@@ -11,6 +11,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
@@ -95,7 +96,7 @@ const tune: StageKind<TuneParams> = {
       ctx.progress(`${done.length}/${study.budget} trials, best ${study.best(done)?.value?.toPrecision(4) ?? '–'}`);
     }
     const best = study.best(done);
-    if (!best) throw Object.assign(new Error(`every trial of ${model} failed or was pruned before reporting a loss`), { name: 'PipeError', reason: 'stage-failed', hint: 'widen the search space or lower the learning-rate range' });
+    if (!best) throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, { hint: 'widen the search space or lower the learning-rate range' });
     done.sort((a, b) => a.number - b.number);
     await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number }, null, 1));
     await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));

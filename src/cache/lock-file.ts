@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 import type { FingerprintParts } from './fingerprint.js';
 
 export interface LockStage {

@@ -9,7 +9,7 @@ import { loadPipeline, type Pipeline } from '../config/load.js';
 import { projectPaths, type ProjectPaths } from '../runner/project.js';
 import { loadStageKinds } from '../runner/stage-kinds.js';
 import { computeStates, type ModelSource, type StageState } from '../runner/states.js';
-import { modelSources } from '../models/model-sources.js';
+import { modelSources } from '../model-kit/model-sources.js';
 
 export interface GlobalOptions {
   config: string;

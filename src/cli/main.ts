@@ -4,7 +4,8 @@
  * and exits with its reason's code; anything else is an internal error, printed in full.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { PipeError, exitCodeFor, formatError } from './errors.js';
+import { PipeError, asPipeError, exitCodeFor } from '../failure/pipe-error.js';
+import { formatError } from './errors.js';
 import type { GlobalOptions } from './context.js';
 import { toolVersion } from '../runner/project.js';
 import { environmentProblems } from '../training/env.js';
@@ -128,12 +129,10 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
-    } else if (err instanceof PipeError) {
-      process.stderr.write(`${formatError(err)}\n`);
-      process.exitCode = exitCodeFor(err.reason);
     } else {
-      process.stderr.write(`internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
-      process.exitCode = exitCodeFor('internal');
+      const e = asPipeError(err);
+      process.stderr.write(e.reason === 'internal' ? `internal error (please report it): ${e.message}\n` : `${formatError(e)}\n`);
+      process.exitCode = exitCodeFor(e.reason);
     }
   } finally {
     process.off('SIGINT', onSignal);

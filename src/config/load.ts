@@ -5,7 +5,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 import { getStageKind, stageKinds, type StageInputs } from '../../stages/api.js';
 import { pipelineSchema, stageBaseSchema, type DataConfig, type PipelineConfig } from './schema.js';
 import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile, type Plain, type SetOverride } from './overrides.js';

@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { closest } from 'fastest-levenshtein';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 import type { ConfigPath } from './source.js';
 
 export type Plain = Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { PipeError, type SourceLocation } from '../cli/errors.js';
+import { PipeError, type SourceLocation } from '../failure/pipe-error.js';
 
 export type ConfigPath = (string | number)[];
 

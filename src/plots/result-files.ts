@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { PipeError } from '../failure/pipe-error.js';
 
 // Readers for the result files documented in docs/internals.md ("Result files"). Plots read only these,
 // never the models or tfjs, so re-plotting a finished study is fast and works without the training stack.
 
 /** A result file that is missing, unreadable or does not follow the documented format. */
-export class ResultFileError extends Error {
+export class ResultFileError extends PipeError {
   constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
-    this.name = 'ResultFileError';
+    super('data-invalid', `${file}: ${detail}`, { hint: 're-run the stage that writes it (pipe run --stage S --force)' });
   }
 }
 

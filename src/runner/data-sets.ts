@@ -8,7 +8,8 @@ import { hashJson } from '../cache/hash.js';
 import type { StatCache } from '../cache/stat-cache.js';
 import type { CacheStore } from '../cache/store.js';
 import type { Pipeline } from '../config/load.js';
-import { PipeError } from '../cli/errors.js';
+import { ZodError } from 'zod';
+import { PipeError } from '../failure/pipe-error.js';
 
 export const SETS = ['small', 'big', 'test'] as const;
 
@@ -56,8 +57,7 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
       full = await loadArrayFiles(d.files as never, p.dir);
     }
   } catch (err) {
-    if (err instanceof Error && err.name === 'DataError') throw new PipeError('data-invalid', err.message, { hint: 'fix the data files, or the data: section of pipeline.yaml' });
-    if (err instanceof Error && err.name === 'ZodError') throw new PipeError('config-invalid', `data.generate: ${err.message}`);
+    if (err instanceof ZodError) throw new PipeError('config-invalid', `data.generate: ${err.message}`);
     throw err;
   }
   const parts = splitSets(full, d.split);
@@ -68,4 +68,26 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
   }
   log(`data: ${SETS.map((s) => `${s} ${parts[s].n} samples`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return (await store.get('data', key))!.files;
+}
+
+/** The data sets of one run: hashed once, each materialised at most once, on first use. */
+export class DataSets {
+  private hashes: Promise<Record<string, string>> | undefined;
+  private readonly dirs = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly p: Pipeline,
+    private readonly store: CacheStore,
+    private readonly stat: StatCache,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  dir(set: string): Promise<string> {
+    let d = this.dirs.get(set);
+    if (!d) {
+      d = (async () => materialiseData(this.p, this.store, await (this.hashes ??= dataHashes(this.p, this.stat)), set, this.log))();
+      this.dirs.set(set, d);
+    }
+    return d;
+  }
 }

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '../../stages/api.js';
+import { fromFailure, PipeError, type Failure } from '../failure/pipe-error.js';
 
 export interface UnitJob {
   stage: string;
@@ -33,18 +34,6 @@ export interface Executor {
   kill(): void;
 }
 
-/** What a failed unit reports back; reason follows the CLI's failure union. */
-export class UnitError extends Error {
-  constructor(
-    message: string,
-    readonly reason: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'UnitError';
-  }
-}
-
 interface Worker {
   child: ChildProcess;
   cores: number;
@@ -53,7 +42,7 @@ interface Worker {
 type Msg =
   | { type: 'progress'; text: string }
   | { type: 'done'; backend: string }
-  | { type: 'error'; message: string; reason: string; hint?: string };
+  | { type: 'error'; failure: Failure };
 
 export class ProcessPool implements Executor {
   private workers: Worker[] = [];
@@ -68,7 +57,7 @@ export class ProcessPool implements Executor {
   ) {}
 
   run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
-    if (this.closed) return Promise.reject(new UnitError('the runner is shutting down', 'interrupted'));
+    if (this.closed) return Promise.reject(new PipeError('interrupted', 'the runner is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, onProgress, onStart, resolve, reject });
       this.pump();
@@ -113,13 +102,13 @@ export class ProcessPool implements Executor {
         item.resolve({ backend: m.backend });
       } else if (m.type === 'error') {
         finish();
-        item.reject(new UnitError(m.message, m.reason, m.hint));
+        item.reject(fromFailure(m.failure));
       }
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       finish();
       const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
-      item.reject(new UnitError(`worker process ${how} while running unit '${item.job.id}'`, this.closed ? 'interrupted' : 'stage-failed'));
+      item.reject(new PipeError(this.closed ? 'interrupted' : 'stage-failed', `worker process ${how} while running unit '${item.job.id}'`));
     };
     w.child.on('message', onMessage);
     w.child.on('exit', onExit);
@@ -136,7 +125,7 @@ export class ProcessPool implements Executor {
 
   kill(): void {
     this.closed = true;
-    for (const q of this.queue.splice(0)) q.reject(new UnitError('interrupted before it started', 'interrupted'));
+    for (const q of this.queue.splice(0)) q.reject(new PipeError('interrupted', 'interrupted before it started'));
     for (const w of this.workers) w.child.kill('SIGTERM');
   }
 }

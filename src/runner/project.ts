@@ -36,7 +36,8 @@ export function projectPaths(configFile: string, profile?: string, scratch?: str
     results: join(scratch ?? dir, 'results'),
     pipeDir,
     cache,
-    work: join(cache, '..', 'work'),
+    // unit work folders (checkpoints) belong to this project, never to a cache shared with others
+    work: join(pipeDir, 'work'),
     state: join(pipeDir, 'state'),
     lock: scratch ? join(scratch, 'pipeline.lock') : lockPathFor(configFile, profile),
     modelDirs,

@@ -20,6 +20,6 @@ export async function loadStageKinds(projectDir: string): Promise<void> {
   loaded.add(dir);
   const files = await fg('*.ts', { cwd: dir, absolute: true, ignore: ['_*', '*.d.ts'] });
   if (!files.length) return;
-  const { importTypeScript } = await import('../models/loader.js');
+  const { importTypeScript } = await import('../model-kit/loader.js');
   for (const f of files.sort()) await withStageSource(f, () => importTypeScript(f));
 }

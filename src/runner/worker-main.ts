@@ -5,6 +5,7 @@
 import { getStageKind } from '../../stages/api.js';
 import { loadStageKinds } from './stage-kinds.js';
 import type { UnitJob } from './executor.js';
+import { PipeError, toFailure } from '../failure/pipe-error.js';
 
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C reaches the whole process group; the runner decides what to stop and tells us.
@@ -20,7 +21,7 @@ async function runJob(job: UnitJob): Promise<void> {
   try {
     await loadStageKinds(job.projectDir);
     const kind = getStageKind(job.kind);
-    if (!kind?.runUnit) throw new Error(`stage kind '${job.kind}' cannot run units`);
+    if (!kind?.runUnit) throw new PipeError('internal', `stage kind '${job.kind}' cannot run units`);
     let backend: string | undefined;
     await kind.runUnit(job.payload, {
       stage: job.stage,
@@ -38,9 +39,6 @@ async function runJob(job: UnitJob): Promise<void> {
     } as Parameters<NonNullable<typeof kind.runUnit>>[1]);
     send({ type: 'done', backend });
   } catch (err) {
-    const e = err as Error & { reason?: string; hint?: string };
-    const reason = typeof e.reason === 'string' ? e.reason : 'stage-failed';
-    const message = e.name === 'PipeError' || e.name === 'DataError' || e.name === 'DivergedError' ? e.message : (e.stack ?? String(err));
-    send({ type: 'error', message, reason, hint: e.hint });
+    send({ type: 'error', failure: toFailure(err) });
   }
 }

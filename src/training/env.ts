@@ -1,3 +1,4 @@
+import { PipeError } from '../failure/pipe-error.js';
 // The training engine's environment variables, read without loading tfjs: the runner puts the kernel
 // switch into training stages' fingerprints, and the CLI refuses a bad value up front (one message, exit
 // 2) instead of failing inside every worker.
@@ -15,14 +16,14 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 16) {
-    throw new Error(`${THREADS_ENV} must be an integer from 1 to 16 (threads per training), got '${raw}'`);
+    throw new PipeError('usage', `${THREADS_ENV} must be an integer from 1 to 16 (threads per training), got '${raw}'`);
   }
   return n;
 }
 
 export function simdKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env[SIMD_ENV] || 'on';
-  if (v !== 'on' && v !== 'off') throw new Error(`${SIMD_ENV} must be 'on' or 'off', got '${v}'`);
+  if (v !== 'on' && v !== 'off') throw new PipeError('usage', `${SIMD_ENV} must be 'on' or 'off', got '${v}'`);
   return v === 'on';
 }
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from './tf.js';
+import { PipeError } from '../failure/pipe-error.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 const WEIGHTS_FILE = 'weights.bin';
@@ -36,7 +37,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     modelJson = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (err) {
-    throw new Error(`cannot read model ${jsonPath}: ${(err as Error).message}`);
+    throw new PipeError('data-invalid', `cannot read model ${jsonPath}: ${(err as Error).message}`, { hint: 're-run the stage that trained it (pipe run --stage S --force)' });
   }
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs: tf.io.WeightsManifestEntry[] = [];
@@ -53,9 +54,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (err) {
-    throw new Error(
-      `cannot rebuild model from ${jsonPath}: ${(err as Error).message} ` +
-        '(a custom layer must be registered by importing its model file before loading)',
-    );
+    throw new PipeError('model-unknown', `cannot rebuild model from ${jsonPath}: ${(err as Error).message}`, {
+      hint: 'a custom layer must be registered by importing its model file before loading',
+    });
   }
 }

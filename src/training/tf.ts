@@ -6,6 +6,7 @@ import { registerWasmKernels } from './wasm-kernels/register.js';
 import { simdKernelsEnabled } from './wasm-kernels/simd-module.js';
 import { FUSED_ADAM, type FusedAdamAttrs } from './wasm-kernels/adam.js';
 import { tfjsVersion } from './tfjs-version.js';
+import { PipeError } from '../failure/pipe-error.js';
 
 export { tf };
 // Also importable alone from './tfjs-version.js', which does not load tfjs (what `pipe status` needs).
@@ -50,7 +51,7 @@ async function tryNative(): Promise<{ ok: true; detail: string } | { ok: false; 
 async function useWasm(): Promise<BackendInfo> {
   registerWasmKernels(tf);
   if (!(await tf.setBackend('wasm'))) {
-    throw new Error('the tfjs wasm backend failed to initialise; reinstall @tensorflow/tfjs-backend-wasm');
+    throw new PipeError('backend-unavailable', 'the tfjs wasm backend failed to initialise', { hint: 'reinstall @tensorflow/tfjs-backend-wasm (npm install)' });
   }
   await tf.ready();
   const kernels = simdKernelsEnabled() ? "pipe's SIMD kernels + XNNPACK" : 'XNNPACK only (PIPE_SIMD_KERNELS=off)';
@@ -71,10 +72,9 @@ export async function initBackend(request: BackendRequest): Promise<BackendInfo>
     case 'tensorflow': {
       const native = await tryNative();
       if (!native.ok) {
-        throw new Error(
-          `backend 'tensorflow' is not available (${native.why}). Install @tensorflow/tfjs-node-gpu ` +
-            `(CUDA) or @tensorflow/tfjs-node where libtensorflow can be downloaded, or use backend 'auto' or 'wasm'.`,
-        );
+        throw new PipeError('backend-unavailable', `backend 'tensorflow' is not available (${native.why})`, {
+          hint: "install @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node where libtensorflow can be downloaded, or use backend 'auto' or 'wasm'",
+        });
       }
       current = { name: 'tensorflow', detail: native.detail };
       break;
@@ -83,7 +83,7 @@ export async function initBackend(request: BackendRequest): Promise<BackendInfo>
       current = await useWasm();
       break;
     case 'cpu':
-      if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend failed to initialise');
+      if (!(await tf.setBackend('cpu'))) throw new PipeError('backend-unavailable', 'the tfjs cpu backend failed to initialise');
       current = { name: 'cpu', detail: 'tfjs pure-JS cpu backend (inference and tests only, not for training)' };
       break;
   }
@@ -102,9 +102,10 @@ export function fusedAdam(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor
 /** Refuses training on the pure-JS cpu backend, which is both far too slow and wrong for some gradients. */
 export function assertTrainingBackend(): void {
   if (tf.getBackend() === 'cpu') {
-    throw new Error(
-      "backend 'cpu' cannot train models: the pure-JS tfjs backend is about 600x slower than PyTorch and its " +
-        'ResizeNearestNeighborGrad is wrong for batch > 1. Use backend "auto" or "wasm".',
+    throw new PipeError(
+      'backend-unavailable',
+      "backend 'cpu' cannot train models: the pure-JS tfjs backend is about 600x slower than PyTorch and its ResizeNearestNeighborGrad is wrong for batch > 1",
+      { hint: "use backend 'auto' or 'wasm'" },
     );
   }
 }

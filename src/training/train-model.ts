@@ -1,5 +1,6 @@
 // The training loop: own batching, seeded everything, a checkpoint after every epoch, resume from it.
 import { createHash } from 'node:crypto';
+import { PipeError } from '../failure/pipe-error.js';
 import { tf } from './tf.js';
 import { batchArray, batchTensor, checkArrays, sampleLayout, type Arrays } from './batches.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
@@ -49,18 +50,17 @@ export interface TrainResult {
   status: 'complete' | 'stopped' | 'pruned';
 }
 
-/** A NaN or infinite loss: training stops; the stage records the reason 'diverged'. */
-export class DivergedError extends Error {
-  readonly reason = 'diverged';
+/** A NaN or infinite loss: training stops with reason 'diverged'. */
+export class DivergedError extends PipeError {
   constructor(
     readonly epoch: number,
     readonly lastGoodLoss: number,
   ) {
     super(
-      `training diverged in epoch ${epoch} (loss is NaN or infinite; last finite epoch loss ${lastGoodLoss}). ` +
-        'Lower the learning rate or set clipNorm.',
+      'diverged',
+      `training diverged in epoch ${epoch} (the loss is NaN or infinite${Number.isFinite(lastGoodLoss) ? `; the last finite epoch loss was ${lastGoodLoss}` : ' from the first epoch on'})`,
+      { hint: 'lower the learning rate, or set train.clip_norm in pipeline.yaml' },
     );
-    this.name = 'DivergedError';
   }
 }
 

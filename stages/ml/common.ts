@@ -3,9 +3,9 @@
  * trains on, the folders workers need, model hyperparameters per architecture.
  */
 import { z } from 'zod';
+import { PipeError } from '../../src/failure/pipe-error.js';
 import type { StageContext } from '../api.js';
 import { modelParamsSchema, trainSettingsSchema, type TrainSettings } from '../train-settings.js';
-import { packageRoot } from '../../src/runner/project.js';
 
 export const dataSetSchema = z.enum(['small', 'big', 'test']).describe('the data set to train on');
 
@@ -17,13 +17,14 @@ export const trainingKeys = {
   val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of the set\'s simulations held out for validation'),
 };
 
-export function modelRoots(ctx: { projectDir: string }): string[] {
-  return [...new Set([packageRoot(), ctx.projectDir])];
+/** Folders whose models/ hold the model files (the package's built-ins, then the project's). */
+export function modelRoots(ctx: { modelDirs: string[] }): string[] {
+  return ctx.modelDirs;
 }
 
 export function modelHash(ctx: StageContext<unknown>, model: string): string {
   const src = ctx.fingerprint.models[model];
-  if (!src) throw Object.assign(new Error(`model '${model}' has no source file (is it registered in models/?)`), { name: 'PipeError', reason: 'model-unknown' });
+  if (!src) throw new PipeError('model-unknown', `model '${model}' has no source file (is it registered in models/?)`);
   return src.hash;
 }
 

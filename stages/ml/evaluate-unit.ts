@@ -80,7 +80,7 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
   } else {
     const training = await import('../../src/training/index.js');
-    const { loadModelFiles } = await import('../../src/models/loader.js');
+    const { loadModelFiles } = await import('../../src/model-kit/loader.js');
     const { Scaler } = await import('../../src/data/scaler.js');
     const info = await training.initBackend(ctx.backend as 'auto');
     ctx.setBackend(info.name);

@@ -47,8 +47,8 @@ export async function loadTrainVal(dataDir: string, valFraction: number, seed: n
 
 export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext, opts: { allowDiverged: boolean }): Promise<FitSummary> {
   const training = await import('../../src/training/index.js');
-  const { loadModelFiles } = await import('../../src/models/loader.js');
-  const { buildModel } = await import('../../src/models/registry.js');
+  const { loadModelFiles } = await import('../../src/model-kit/loader.js');
+  const { buildModel } = await import('../../src/model-kit/registry.js');
   const { Scaler } = await import('../../src/data/scaler.js');
   const info = await training.initBackend(ctx.backend as 'auto');
   ctx.setBackend(info.name);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadPipeline } from '../../src/config/load.js';
 import { packageRoot } from '../../src/runner/project.js';
 import { loadStageKinds } from '../../src/runner/stage-kinds.js';
-import { modelSources } from '../../src/models/model-sources.js';
+import { modelSources } from '../../src/model-kit/model-sources.js';
 import { pipelineJsonSchema } from '../../src/config/json-schema.js';
 
 const root = packageRoot();

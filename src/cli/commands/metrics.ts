@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { PipeError } from '../errors.js';
+import { PipeError } from '../../failure/pipe-error.js';
 import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import type { LockFile } from '../../cache/lock-file.js';

@@ -24,7 +24,7 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
   const shapes = await configuredShapes(ctx.pipeline.data, ctx.pipeline.dir);
   const { initBackend } = await import('../../training/tf.js');
   await initBackend('wasm');
-  const { modelsReport } = await import('../../models/models-report.js');
+  const { modelsReport } = await import('../../model-kit/models-report.js');
   const hp = (ctx.pipeline.stages.find((s) => s.params.model_params)?.params.model_params ?? {}) as Record<string, Record<string, unknown>>;
   const rows = await modelsReport({ dirs: ctx.paths.modelDirs, inputShape: shapes.input, outputShape: shapes.output, hp });
   if (flags.json) {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PipeError } from '../errors.js';
+import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type Context, type GlobalOptions } from '../context.js';
 import { didYouMean } from '../../config/load.js';
 import type { Reporter } from '../../runner/reporter.js';

@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { PipeError } from '../errors.js';
+import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
 import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
 import { acquireRunLock } from '../../runner/run-lock.js';
@@ -42,7 +42,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     }
   }
   const states = await computeStates(ctx);
-  const plan = makePlan(p, states, targets, !!flags.force);
+  const plan = makePlan(p.stages, states, targets, !!flags.force);
   if (flags.dryRun) {
     printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
     return 0;
@@ -68,7 +68,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
         pipeline: fresh.pipeline,
         paths: fresh.paths,
         states: freshStates,
-        plan: makePlan(fresh.pipeline, freshStates, targets, !!flags.force),
+        plan: makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force),
         lock: fresh.lock ?? { version: 1, pipeline: fresh.pipeline.name, profile: flags.profile ?? null, stages: {} },
         stat: fresh.stat,
         keepGoing: !!flags.keepGoing,

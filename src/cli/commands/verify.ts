@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PipeError } from '../errors.js';
+import { PipeError } from '../../failure/pipe-error.js';
 import { formatTable } from '../table.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
 import { makePlan, runPlan } from '../../runner/run.js';
@@ -43,7 +43,7 @@ export async function verifyCommand(flags: GlobalOptions & { jobs?: string }, si
       pipeline: ctx.pipeline,
       paths: ctx.paths,
       states,
-      plan: makePlan(ctx.pipeline, states, undefined, false),
+      plan: makePlan(ctx.pipeline.stages, states, undefined, false),
       lock: fresh,
       stat: ctx.stat,
       keepGoing: true,

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/training/tf.js';
 import { saveModel } from '../../src/training/model-io.js';
-import { packageRoot } from '../../src/models/loader.js';
-import { modelsReport } from '../../src/models/models-report.js';
-import { buildModel } from '../../src/models/registry.js';
+import { packageRoot } from '../../src/model-kit/loader.js';
+import { modelsReport } from '../../src/model-kit/models-report.js';
+import { buildModel } from '../../src/model-kit/registry.js';
 
 before(async () => {
   await initBackend('wasm');

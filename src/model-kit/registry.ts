@@ -4,7 +4,7 @@
  * tfjs value (types only), so `pipe status` can import it without loading tfjs.
  */
 import { distance } from 'fastest-levenshtein';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 import type { tf } from '../training/tf.js';
 
 export type HpValue = number | string | boolean;

@@ -1,6 +1,6 @@
 /**
  * What model files import, as `import { registerModel, tf, blocks, layers } from 'pipe-ml/models'`.
- * package.json maps that specifier here (dist/src/models/api.js), and the loader maps it to this very
+ * package.json maps that specifier here (dist/src/model-kit/api.js), and the loader maps it to this very
  * module at run time, so a model file always registers into the runner's own registry and builds with the
  * runner's tfjs instance. Importing this module also registers the custom layers with tf.serialization, so
  * saved models that use them reload.

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modelSources, registeredNames } from '../../src/models/model-sources.js';
-import { packageRoot } from '../../src/models/loader.js';
+import { modelSources, registeredNames } from '../../src/model-kit/model-sources.js';
+import { packageRoot } from '../../src/model-kit/loader.js';
 import { helperSource, userModelSource, writeProject } from './fixture-project.js';
 
 test('finds the built-in models by a static scan, without loading tfjs', async () => {

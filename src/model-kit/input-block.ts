@@ -21,7 +21,7 @@ export type InputBlockKind = (typeof INPUT_BLOCKS)[number];
 /** Shared hyperparameter defaults and docs, spread into every built-in model's definition. */
 export const INPUT_BLOCK_DEFAULTS: { inputBlock: string; inputFilters: number } = { inputBlock: 'auto', inputFilters: 8 };
 export const INPUT_BLOCK_DOCS = {
-  inputBlock: `how a finer input grid is brought onto the output grid: ${INPUT_BLOCKS.join(' | ')} (see src/models/input-block.ts)`,
+  inputBlock: `how a finer input grid is brought onto the output grid: ${INPUT_BLOCKS.join(' | ')} (see src/model-kit/input-block.ts)`,
   inputFilters: 'channels of the learned input blocks (strided, patch)',
 };
 

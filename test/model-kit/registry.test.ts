@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipeError } from '../../src/cli/errors.js';
-import { buildModel, getModel, listModels, registerModel, resolveHp, withSourceFile, type ModelDef } from '../../src/models/registry.js';
+import { PipeError } from '../../src/failure/pipe-error.js';
+import { buildModel, getModel, listModels, registerModel, resolveHp, withSourceFile, type ModelDef } from '../../src/model-kit/registry.js';
 
 // The registry holds no tfjs value; these definitions never build, so tfjs is not needed here.
 const def = (description: string): ModelDef => ({

@@ -2,7 +2,7 @@
 // model api imported (for the custom layers), predicts the saved inputs and writes the predictions.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../src/models/api.js';
+import '../../src/model-kit/api.js';
 import { initBackend } from '../../src/training/tf.js';
 import { loadModel } from '../../src/training/model-io.js';
 import { predict } from '../../src/training/batches.js';

@@ -2,9 +2,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { initBackend } from '../../src/training/tf.js';
-import { PipeError } from '../../src/cli/errors.js';
-import { apiModuleUrl, loadModelFiles, packageRoot } from '../../src/models/loader.js';
-import { buildModel, getModel, listModels } from '../../src/models/registry.js';
+import { PipeError } from '../../src/failure/pipe-error.js';
+import { apiModuleUrl, loadModelFiles, packageRoot } from '../../src/model-kit/loader.js';
+import { buildModel, getModel, listModels } from '../../src/model-kit/registry.js';
 import { helperSource, userModelSource, writeProject } from './fixture-project.js';
 
 const BUILT_INS = ['encoder_decoder_attention', 'large_kernel_ed', 'plain_cnn', 'plain_cnn_attention', 'res_unet', 'unet', 'unet_lite'];
@@ -17,7 +17,7 @@ test('built-in model files register into the registry this code reads (same modu
   await loadModelFiles([packageRoot()]);
   assert.deepEqual(listModels().map((m) => m.name), BUILT_INS);
   for (const name of BUILT_INS) assert.equal(getModel(name).file, join(packageRoot(), 'models', `${name}.ts`));
-  // From dist/ the api is the compiled dist/src/models/api.js, from source under tsx it is api.ts.
+  // From dist/ the api is the compiled dist/src/model-kit/api.js, from source under tsx it is api.ts.
   assert.match(apiModuleUrl(), import.meta.url.endsWith('.ts') ? /\/src\/models\/api\.ts$/ : /\/dist\/src\/models\/api\.js$/);
 });
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 
 export interface ModelSource {
   /** absolute path of the file that registers the model */

@@ -14,8 +14,8 @@ import { trainModel } from '../../src/training/train-model.js';
 import { saveModel } from '../../src/training/model-io.js';
 import { predict, type Arrays } from '../../src/training/batches.js';
 import { SeededRandom } from '../../src/training/seeded-random.js';
-import { loadModelFiles, packageRoot } from '../../src/models/loader.js';
-import { buildModel, checkModel, type Shape3 } from '../../src/models/registry.js';
+import { loadModelFiles, packageRoot } from '../../src/model-kit/loader.js';
+import { buildModel, checkModel, type Shape3 } from '../../src/model-kit/registry.js';
 
 export interface ArchitectureCase {
   name: string;

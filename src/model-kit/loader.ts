@@ -10,7 +10,7 @@
 import { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PipeError } from '../cli/errors.js';
+import { PipeError } from '../failure/pipe-error.js';
 import { findModelFiles } from './model-sources.js';
 import { withSourceFile } from './registry.js';
 

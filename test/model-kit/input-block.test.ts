@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '../../src/training/tf.js';
 import { loadModel, saveModel } from '../../src/training/model-io.js';
-import { cubicMatrix } from '../../src/models/cubic-resample-layer.js';
-import { loadModelFiles, packageRoot } from '../../src/models/loader.js';
-import { buildModel, checkModel, type Shape3 } from '../../src/models/registry.js';
+import { cubicMatrix } from '../../src/model-kit/cubic-resample-layer.js';
+import { loadModelFiles, packageRoot } from '../../src/model-kit/loader.js';
+import { buildModel, checkModel, type Shape3 } from '../../src/model-kit/registry.js';
 import { SeededRandom } from '../../src/training/seeded-random.js';
 import { gradsOn, relError } from './harness.js';
 

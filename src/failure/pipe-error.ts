@@ -1,0 +1,141 @@
+/**
+ * The failure vocabulary, below every layer: each expected failure of pipe is a PipeError with a reason
+ * from one closed union, an optional source location and a hint. Every layer throws these; the runner
+ * carries them across process boundaries as plain data (`toFailure` / `fromFailure`); the CLI only
+ * formats them and maps the reason to an exit code. Anything else that is thrown is wrapped once, as
+ * `internal`, keeping its stack.
+ */
+export type FailureReason =
+  | 'config-invalid'
+  | 'usage'
+  | 'cycle'
+  | 'model-unknown'
+  | 'data-invalid'
+  | 'stage-failed'
+  | 'diverged'
+  | 'cache-corrupt'
+  | 'storage-full'
+  | 'backend-unavailable'
+  | 'verify-drift'
+  | 'worker-mismatch'
+  | 'interrupted'
+  | 'internal';
+
+export const FAILURE_REASONS: readonly FailureReason[] = [
+  'config-invalid',
+  'usage',
+  'cycle',
+  'model-unknown',
+  'data-invalid',
+  'stage-failed',
+  'diverged',
+  'cache-corrupt',
+  'storage-full',
+  'backend-unavailable',
+  'verify-drift',
+  'worker-mismatch',
+  'interrupted',
+  'internal',
+];
+
+export interface SourceLocation {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+  /** the source line, for the squiggle */
+  text?: string;
+  length?: number;
+}
+
+export interface FailureOptions {
+  location?: SourceLocation;
+  hint?: string;
+  stage?: string;
+  cause?: unknown;
+}
+
+export class PipeError extends Error {
+  readonly reason: FailureReason;
+  readonly location?: SourceLocation;
+  readonly hint?: string;
+  readonly stage?: string;
+
+  constructor(reason: FailureReason, message: string, opts: FailureOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PipeError';
+    this.reason = reason;
+    this.location = opts.location;
+    this.hint = opts.hint;
+    this.stage = opts.stage;
+  }
+}
+
+/** A failure as data: what crosses a process (or machine) boundary and is re-created on the other side. */
+export interface Failure {
+  reason: FailureReason;
+  message: string;
+  hint?: string;
+  location?: SourceLocation;
+  stage?: string;
+}
+
+/** Exit codes, documented in the README. */
+export function exitCodeFor(reason: FailureReason): number {
+  switch (reason) {
+    case 'stage-failed':
+    case 'diverged':
+    case 'verify-drift':
+    case 'worker-mismatch':
+      return 1;
+    case 'config-invalid':
+    case 'usage':
+    case 'cycle':
+    case 'model-unknown':
+      return 2;
+    case 'data-invalid':
+      return 3;
+    case 'backend-unavailable':
+      return 4;
+    case 'cache-corrupt':
+      return 5;
+    case 'storage-full':
+      return 6;
+    case 'interrupted':
+      return 130;
+    case 'internal':
+      return 70;
+    default:
+      return unreachable(reason);
+  }
+}
+
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${String(x)}`);
+}
+
+export function isFailureReason(x: unknown): x is FailureReason {
+  return typeof x === 'string' && (FAILURE_REASONS as readonly string[]).includes(x);
+}
+
+/**
+ * Any thrown value as a PipeError: PipeErrors pass through; a full disk becomes `storage-full` naming the
+ * path; anything else is `internal`, its message carrying the stack (it is a bug to report).
+ */
+export function asPipeError(err: unknown): PipeError {
+  if (err instanceof PipeError) return err;
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
+    const where = e.path ? ` while writing ${e.path}` : '';
+    return new PipeError('storage-full', `no space left on the device${where}`, { hint: 'free space on that file system (pipe gc removes unreferenced cache entries) or point PIPE_CACHE_DIR elsewhere', cause: err });
+  }
+  return new PipeError('internal', e instanceof Error ? (e.stack ?? e.message) : String(err), { cause: err });
+}
+
+export function toFailure(err: unknown): Failure {
+  const p = asPipeError(err);
+  return { reason: p.reason, message: p.message, ...(p.hint ? { hint: p.hint } : {}), ...(p.location ? { location: p.location } : {}), ...(p.stage ? { stage: p.stage } : {}) };
+}
+
+export function fromFailure(f: Failure): PipeError {
+  return new PipeError(isFailureReason(f.reason) ? f.reason : 'internal', f.message, { hint: f.hint, location: f.location, stage: f.stage });
+}
