@@ -18,7 +18,7 @@ test('built-in model files register into the registry this code reads (same modu
   assert.deepEqual(listModels().map((m) => m.name), BUILT_INS);
   for (const name of BUILT_INS) assert.equal(getModel(name).file, join(packageRoot(), 'models', `${name}.ts`));
   // From dist/ the api is the compiled dist/src/model-kit/api.js, from source under tsx it is api.ts.
-  assert.match(apiModuleUrl(), import.meta.url.endsWith('.ts') ? /\/src\/models\/api\.ts$/ : /\/dist\/src\/model-kit\/api\.js$/);
+  assert.match(apiModuleUrl(), import.meta.url.endsWith('.ts') ? /\/src\/model-kit\/api\.ts$/ : /\/dist\/src\/model-kit\/api\.js$/);
 });
 
 test('a user project (CommonJS package, no node_modules) adds models; helpers and templates are not models', async () => {
