@@ -39,8 +39,10 @@ export interface SetSplit {
 }
 
 /**
- * test = `test` simulations held out; big = all the others; small = `small` simulations of big.
- * The draw depends only on the seed and the set of simulation ids, not on sample order.
+ * test = `test` simulations held out; small = `small` other simulations; big = all the rest. The three
+ * sets share no simulation, so a model trained on big is scored on small's parts (validation included)
+ * as on data it never saw. The draw depends only on the seed and the set of simulation ids, not on
+ * sample order.
  */
 export function splitSets(set: ArraySet, options: { small: number; test: number; seed: number }): SetSplit {
   const ids = simulationIds(set).sort((a, b) => a - b);
@@ -48,13 +50,15 @@ export function splitSets(set: ArraySet, options: { small: number; test: number;
   if (!Number.isInteger(small) || !Number.isInteger(test) || small < 1 || test < 1) {
     throw new DataError(`small (${small}) and test (${test}) must be whole numbers of simulations, at least 1`);
   }
-  if (small + test > ids.length) {
-    throw new DataError(`the set has ${ids.length} simulations; small (${small}) + test (${test}) must not exceed it`);
+  if (small + test + 2 > ids.length) {
+    throw new DataError(`the set has ${ids.length} simulations; small (${small}) + test (${test}) must leave at least 2 for big (train and validation)`);
   }
   const order = shuffled(ids, mulberry32(seed));
-  const testIds = order.slice(0, test);
-  const bigIds = order.slice(test);
-  return { test: bySimulation(set, testIds), big: bySimulation(set, bigIds), small: bySimulation(set, bigIds.slice(0, small)) };
+  return {
+    test: bySimulation(set, order.slice(0, test)),
+    small: bySimulation(set, order.slice(test, test + small)),
+    big: bySimulation(set, order.slice(test + small)),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CacheStore } from '../cache/store.js';
 import type { Pipeline } from '../config/load.js';
 import { ZodError } from 'zod';
 import { PipeError } from '../failure/pipe-error.js';
+import { FLOOD_GENERATOR_VERSION, SPLIT_VERSION } from '../data/versions.js';
 
 export const SETS = ['small', 'big', 'test'] as const;
 
@@ -19,7 +20,7 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
   const d = p.data;
   let source: unknown;
   if (d.flood) {
-    source = { flood: d.flood };
+    source = { flood: d.flood, generator: FLOOD_GENERATOR_VERSION };
   } else if (d.files) {
     const files: Record<string, string | undefined> = {};
     const paths = 'npz' in d.files ? { npz: d.files.npz } : { x: d.files.x, y: d.files.y, simulation: d.files.simulation };
@@ -31,7 +32,7 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
     }
     source = { files: d.files, hashes: files };
   }
-  const base = hashJson({ source, split: d.split, val_fraction: d.val_fraction });
+  const base = hashJson({ source, split: d.split, splitVersion: SPLIT_VERSION, val_fraction: d.val_fraction });
   return Object.fromEntries(SETS.map((s) => [s, hashJson({ base, set: s })]));
 }
 

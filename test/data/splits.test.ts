@@ -21,14 +21,14 @@ test('subset copies the chosen samples, in the given order', () => {
   assert.throws(() => subset(set, [60]), /sample index 60 is outside 0\.\.59/);
 });
 
-test('splitSets: test held out, big = the rest, small ⊂ big, no simulation in two parts', () => {
+test('splitSets: test held out, small and big disjoint from it and from each other (no simulation in two sets)', () => {
   const { small, big, test: held } = splitSets(set, { small: 7, test: 4, seed: 3 });
   assert.equal(ids(held).size, 4);
-  assert.equal(ids(big).size, 16);
+  assert.equal(ids(big).size, 9);
   assert.equal(ids(small).size, 7);
-  for (const id of ids(held)) assert.ok(!ids(big).has(id));
-  for (const id of ids(small)) assert.ok(ids(big).has(id));
-  assert.equal(held.n + big.n, set.n);
+  for (const id of ids(held)) assert.ok(!ids(big).has(id) && !ids(small).has(id));
+  for (const id of ids(small)) assert.ok(!ids(big).has(id));
+  assert.equal(held.n + big.n + small.n, set.n);
   assert.equal(small.n, 21);
   // Every sample of a chosen simulation comes along.
   for (const part of [small, big, held]) for (const id of ids(part)) assert.equal(part.simulation.filter((s) => s === id).length, 3);
@@ -46,7 +46,9 @@ test('splitSets is deterministic per seed, differs across seeds, and ignores sam
 
 test('splitSets refuses sizes that do not fit', () => {
   assert.throws(() => splitSets(set, { small: 17, test: 4, seed: 1 }), DataError);
-  assert.throws(() => splitSets(set, { small: 17, test: 4, seed: 1 }), /20 simulations; small \(17\) \+ test \(4\) must not exceed it/);
+  assert.throws(() => splitSets(set, { small: 17, test: 4, seed: 1 }), /20 simulations; small \(17\) \+ test \(4\) must leave at least 2 for big/);
+  assert.throws(() => splitSets(set, { small: 15, test: 4, seed: 1 }), /must leave at least 2 for big/);
+  assert.doesNotThrow(() => splitSets(set, { small: 14, test: 4, seed: 1 }));
   assert.throws(() => splitSets(set, { small: 2, test: 0, seed: 1 }), /at least 1/);
 });
 

@@ -2,11 +2,7 @@ import type { ArraySet } from '../array-set.js';
 import { type FloodOverrides, type FloodParams, resolveFloodParams } from './params.js';
 import { simulateOne } from './simulate.js';
 
-/**
- * Bump when a change to the simulator changes its output for the same parameters, so cached generated
- * sets keyed on parameters + this version are regenerated.
- */
-export const FLOOD_GENERATOR_VERSION = 1;
+export { FLOOD_GENERATOR_VERSION } from '../versions.js';
 
 /** Input channels of the flood set, in order (all in metres). */
 export const FLOOD_X_CHANNELS = ['elevation', 'rain', 'depth_t0'] as const;

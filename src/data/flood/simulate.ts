@@ -1,5 +1,5 @@
 import { deriveSeed, mulberry32 } from '../random.js';
-import { FlowGrid, type MassBalance } from './flow.js';
+import { FlowGrid, type FlowOptions, type MassBalance } from './flow.js';
 import type { FloodParams } from './params.js';
 import { rainIntensity, sampleStorms, type Storm } from './rain.js';
 import { generateTerrain } from './terrain.js';
@@ -27,7 +27,13 @@ export interface SimulationResult {
  * Runs simulation number `simulation` of the set described by `params` (its own terrain and storms,
  * drawn from a stream derived from seed and index, so one simulation can be re-run alone).
  */
-export function simulateOne(params: FloodParams, simulation: number, recordSteps: readonly number[] = [params.steps]): SimulationResult {
+export function simulateOne(
+  params: FloodParams,
+  simulation: number,
+  recordSteps: readonly number[] = [params.steps],
+  /** solver options (time-step factor, friction form), for convergence checks; the data sets use the defaults */
+  flowOptions: FlowOptions = {},
+): SimulationResult {
   const { grid, steps, dt, dx } = params;
   for (const s of recordSteps) {
     if (!Number.isInteger(s) || s < 0 || s > steps) throw new RangeError(`record step ${s} is outside 0..${steps}`);
@@ -37,7 +43,7 @@ export function simulateOne(params: FloodParams, simulation: number, recordSteps
   const fineElevation = f === 1 ? generateTerrain(params, random) : generateTerrain({ ...params, grid: grid * f, dx: dx / f }, random);
   const elevation = f === 1 ? fineElevation : blockMeans(fineElevation, grid, f);
   const storms = sampleStorms(params, random);
-  const flow = new FlowGrid(elevation, grid, dx, params.manning, params.infiltrationMmPerHour / 1000 / 3600);
+  const flow = new FlowGrid(elevation, grid, dx, params.manning, params.infiltrationMmPerHour / 1000 / 3600, flowOptions);
   const rain = new Float64Array(grid * grid);
   const cumulativeRain = new Float64Array(grid * grid);
   const wanted = new Set(recordSteps);
