@@ -10,7 +10,7 @@ const defaults = {
   filters: 8,
   depth: 2,
   kernelSize: 3,
-  batchNorm: true,
+  batchNorm: true, bnMomentum: blocks.BATCH_NORM_MOMENTUM,
   attentionLayers: 1,
   heads: 2,
   keyDim: 8,
@@ -28,6 +28,7 @@ registerModel('encoder_decoder_attention', {
     depth: 'number of 2× down-samplings (the grid must be divisible by 2^depth)',
     kernelSize: 'convolution kernel size',
     batchNorm: 'batch normalisation after each convolution',
+    bnMomentum: 'batch-norm momentum (Keras convention: weight of the old moving statistics; PyTorch 0.1 = 0.9 here)',
     attentionLayers: 'self-attention layers at the bottleneck (0 = none)',
     heads: 'attention heads',
     keyDim: 'query/key/value width per head',
@@ -41,12 +42,13 @@ registerModel('encoder_decoder_attention', {
       checkInputBlock(spec),
       blocks.checkInts(spec, { filters: [1, 512], depth: [1, 6], kernelSize: [1, 15], attentionLayers: [0, 8], heads: [1, 16], keyDim: [1, 128] }),
       blocks.checkRate(spec, 'dropout'),
+      blocks.checkRate(spec, 'bnMomentum'),
       blocks.checkChoice(spec, 'activation', blocks.ACTIVATIONS),
       blocks.checkDivisible(spec, spec.hp.depth as number),
     ),
   build(spec) {
     const hp = spec.hp as typeof defaults;
-    const opts = { kernelSize: hp.kernelSize, batchNorm: hp.batchNorm, activation: hp.activation as blocks.Activation };
+    const opts = { kernelSize: hp.kernelSize, batchNorm: hp.batchNorm, batchNormMomentum: hp.bnMomentum, activation: hp.activation as blocks.Activation };
     const { input, x: start } = inputBlock(spec);
     let x = start;
     const skips: blocks.Sym[] = [];

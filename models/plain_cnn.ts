@@ -5,7 +5,7 @@
  */
 import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel } from 'pipe-ml/models';
 
-const defaults = { filters: 16, depth: 6, kernelSize: 3, batchNorm: false, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
+const defaults = { filters: 16, depth: 6, kernelSize: 3, batchNorm: false, bnMomentum: blocks.BATCH_NORM_MOMENTUM, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
 
 registerModel('plain_cnn', {
   description: 'non-down-sampling CNN: depth × same-padding convs at full resolution, any grid size',
@@ -15,6 +15,7 @@ registerModel('plain_cnn', {
     depth: 'number of convolutions (receptive field = 1 + depth × (kernelSize − 1) cells)',
     kernelSize: 'convolution kernel size',
     batchNorm: 'batch normalisation after each convolution',
+    bnMomentum: 'batch-norm momentum (Keras convention: weight of the old moving statistics; PyTorch 0.1 = 0.9 here)',
     dropout: 'dropout rate before the output convolution',
     activation: blocks.ACTIVATIONS.join(' | '),
     ...INPUT_BLOCK_DOCS,
@@ -24,6 +25,7 @@ registerModel('plain_cnn', {
       checkInputBlock(spec),
       blocks.checkInts(spec, { filters: [1, 512], depth: [1, 64], kernelSize: [1, 15] }),
       blocks.checkRate(spec, 'dropout'),
+      blocks.checkRate(spec, 'bnMomentum'),
       blocks.checkChoice(spec, 'activation', blocks.ACTIVATIONS),
     ),
   build(spec) {
@@ -31,7 +33,7 @@ registerModel('plain_cnn', {
     const { input, x } = inputBlock(spec);
     const features = blocks.convStack(x, hp.filters, hp.depth, {
       kernelSize: hp.kernelSize,
-      batchNorm: hp.batchNorm,
+      batchNorm: hp.batchNorm, batchNormMomentum: hp.bnMomentum,
       activation: hp.activation as blocks.Activation,
     });
     return blocks.finish('plain_cnn', input, blocks.outputHead(blocks.dropout(features, hp.dropout), spec.outputShape[2]));

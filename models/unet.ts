@@ -5,7 +5,7 @@
  */
 import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel } from 'pipe-ml/models';
 
-const defaults = { filters: 6, depth: 3, kernelSize: 3, batchNorm: true, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
+const defaults = { filters: 6, depth: 3, kernelSize: 3, batchNorm: true, bnMomentum: blocks.BATCH_NORM_MOMENTUM, dropout: 0, activation: 'relu', ...INPUT_BLOCK_DEFAULTS };
 
 registerModel('unet', {
   description: 'classic U-Net: two convs per level, max-pool down, up-sample + conv up, concatenated skips',
@@ -15,6 +15,7 @@ registerModel('unet', {
     depth: 'number of 2× down-samplings (the grid must be divisible by 2^depth)',
     kernelSize: 'convolution kernel size',
     batchNorm: 'batch normalisation after each convolution',
+    bnMomentum: 'batch-norm momentum (Keras convention: weight of the old moving statistics; PyTorch 0.1 = 0.9 here)',
     dropout: 'dropout rate at the bottleneck',
     activation: blocks.ACTIVATIONS.join(' | '),
     ...INPUT_BLOCK_DOCS,
@@ -24,12 +25,13 @@ registerModel('unet', {
       checkInputBlock(spec),
       blocks.checkInts(spec, { filters: [1, 512], depth: [1, 6], kernelSize: [1, 15] }),
       blocks.checkRate(spec, 'dropout'),
+      blocks.checkRate(spec, 'bnMomentum'),
       blocks.checkChoice(spec, 'activation', blocks.ACTIVATIONS),
       blocks.checkDivisible(spec, spec.hp.depth as number),
     ),
   build(spec) {
     const hp = spec.hp as typeof defaults;
-    const opts = { kernelSize: hp.kernelSize, batchNorm: hp.batchNorm, activation: hp.activation as blocks.Activation };
+    const opts = { kernelSize: hp.kernelSize, batchNorm: hp.batchNorm, batchNormMomentum: hp.bnMomentum, activation: hp.activation as blocks.Activation };
     const { input, x: start } = inputBlock(spec);
     let x = start;
     const skips: blocks.Sym[] = [];

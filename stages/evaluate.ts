@@ -1,16 +1,21 @@
 /**
- * `evaluate`: scores upstream models and the dummy mean predictor on every part of the named sets, in
- * physical units — per-sample RAE (Σ|y−ŷ| / Σ|y−ȳ| over one sample's cells), MAE, RMSE, R² — plus
- * training time, inference time per sample, parameter count and bytes on disk. One unit per model.
+ * `evaluate`: scores upstream models and baselines (the dummy training mean, zero, persistence of an
+ * input channel) on every part of the named sets, in physical units — per-sample RAE (Σ|y−ŷ| / Σ|y−ȳ|
+ * over one sample's cells), MAE, RMSE, R² pooled over the part's cells — plus training time, inference
+ * time per sample, parameter count and bytes on disk. One unit per model or baseline. Every part is
+ * labelled with what the model saw of it (`seen`: train, val or null) and each model's skill against
+ * the strongest baseline of that part (1 − error / baseline error).
  *
  * Outputs: metrics.json, metrics.csv, predictions/<model>/<set>-<part>.npy, targets/<set>-<part>.npy.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
-import type { EvalLocals, EvalPayload, ModelEval } from './ml/evaluate-unit.js';
+import { BASELINE_MODELS, type EvalLocals, type EvalPayload, type ModelEval, type PartMetrics } from './ml/evaluate-unit.js';
+import { PipeError } from '../src/failure/pipe-error.js';
 import { describeSel, resolveSelection, selectionInputs, selectionSchema } from './selection.js';
 
 const evaluateParams = z.object({
@@ -18,6 +23,14 @@ const evaluateParams = z.object({
   sets: z.array(dataSetSchema).min(1).default(['small', 'big', 'test']),
   dummy: z.boolean().default(true).describe('also evaluate the dummy predictor (training mean)'),
   dummy_set: dataSetSchema.default('big').describe('the set whose training part the dummy mean is fitted on'),
+  baselines: z
+    .object({
+      zero: z.boolean().default(false).describe('also evaluate the zero predictor (0 everywhere)'),
+      persistence: z.string().min(1).nullable().default(null).describe('also evaluate persistence: this input channel (in the target\'s unit) as the prediction, e.g. depth_t0'),
+    })
+    .strict()
+    .prefault({}),
+  clip_min: z.number().nullable().default(null).describe('raise model predictions below this to it before scoring (0 for a non-negative target); null = off'),
   val_fraction: z.number().gt(0).lt(1).default(0.2).describe('must match the training stages (same split)'),
   timing: z
     .object({ warmup: z.number().int().min(0).default(2), repeats: z.number().int().min(1).default(7), batch_size: z.number().int().min(1).default(16) })
@@ -51,9 +64,15 @@ const evaluate: StageKind<EvaluateParams> = {
     const dataDirs = Object.fromEntries([...new Set([...setNames, p.dummy_set])].map((s) => [s, ctx.dataDir(s)]));
     const evalDirs = Object.fromEntries(setNames.map((s) => [s, dataDirs[s]!]));
     const base = { sets: Object.fromEntries(setNames.map((s) => [s, ctx.fingerprint.data[s]!])), valFraction: p.val_fraction, splitSeed: ctx.seed, timing: p.timing, dummySet: p.dummy_set };
-    const all = [...models, ...(p.dummy ? ['dummy'] : [])];
+    const taken = models.filter((m) => (BASELINE_MODELS as readonly string[]).includes(m));
+    if (taken.length) throw new PipeError('config-invalid', `model name${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${from} clash with evaluate's baselines`, { hint: `rename the model; ${BASELINE_MODELS.join(', ')} are reserved` });
+    const baselines = [...(p.dummy ? ['dummy'] : []), ...(p.baselines.zero ? ['zero'] : []), ...(p.baselines.persistence ? ['persistence'] : [])];
+    const all = [...models, ...baselines];
+    const sourceOf = (m: string) =>
+      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : ctx.fingerprint.upstream[from]!;
     const units = all.map((m) => {
-      const payload: EvalPayload = { ...base, model: m, source: m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : ctx.fingerprint.upstream[from]! };
+      const extra = m === 'persistence' ? { persistenceChannel: p.baselines.persistence! } : baselines.includes(m) ? {} : p.clip_min !== null ? { clipMin: p.clip_min } : {};
+      const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra };
       const locals: EvalLocals = { modelDir: m === 'dummy' ? null : join(ctx.resultsOf(from), 'models', m), dataDirs: m === 'dummy' ? dataDirs : evalDirs, modelRoots: modelRoots(ctx) };
       if (m === 'dummy') locals.dataDirs = { ...evalDirs, ...(evalDirs[p.dummy_set] ? {} : { [p.dummy_set]: dataDirs[p.dummy_set]! }) };
       return { id: m, payload: payload as unknown as Json, locals: locals as unknown as Json };
@@ -67,11 +86,19 @@ const evaluate: StageKind<EvaluateParams> = {
         for (const s of Object.keys(ev.sets)) if (!setNames.includes(s as never)) delete ev.sets[s];
         await cp(join(u.dir, 'targets'), join(ctx.outDir, 'targets'), { recursive: true });
       }
-      metrics[u.id] = { from: u.id === 'dummy' ? 'dummy' : from, ...ev };
+      metrics[u.id] = { from: baselines.includes(u.id) ? 'baseline' : from, ...ev };
       await mkdir(join(ctx.outDir, 'predictions', u.id), { recursive: true });
       await cp(join(u.dir, 'predictions'), join(ctx.outDir, 'predictions', u.id), { recursive: true });
     }
-    await writeFile(join(ctx.outDir, 'metrics.json'), JSON.stringify({ unit: 'm', models: metrics }, null, 1));
+    const trainedOn = trainingSets(ctx.resultsOf(from));
+    for (const [m, ev] of Object.entries(metrics)) {
+      const on = m === 'dummy' ? p.dummy_set : trainedOn[m];
+      for (const [set, parts] of Object.entries(ev.sets)) {
+        for (const [part, pm] of Object.entries(parts)) pm.seen = on === set && (part === 'train' || (part === 'val' && m !== 'dummy')) ? part : null;
+      }
+    }
+    addSkill(metrics, baselines);
+    await writeFile(join(ctx.outDir, 'metrics.json'), JSON.stringify({ unit: 'm', baselines, models: metrics }, null, 1));
     await writeFile(join(ctx.outDir, 'metrics.csv'), metricsCsv(metrics));
     const headline: Record<string, Json> = {};
     for (const [m, ev] of Object.entries(metrics)) {
@@ -79,6 +106,7 @@ const evaluate: StageKind<EvaluateParams> = {
         for (const [part, pm] of Object.entries(parts)) {
           if (pm.raeSummary) headline[`rae_median.${m}.${set}.${part}`] = round(pm.raeSummary.median);
           headline[`mae.${m}.${set}.${part}`] = round(pm.mae);
+          if (pm.skill?.mae) headline[`skill_mae.${m}.${set}.${part}`] = round(pm.skill.mae.value);
         }
       }
     }
@@ -92,17 +120,54 @@ const evaluate: StageKind<EvaluateParams> = {
   },
 };
 
+/** Which data set each model of a train stage trained on (its config.json), so evaluate can label what it saw. */
+function trainingSets(stageDir: string): Record<string, string | undefined> {
+  const file = join(stageDir, 'config.json');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, { data?: string }>).map(([m, c]) => [m, c.data]));
+}
+
+/**
+ * Skill of each model on each part against that part's strongest baseline, per metric: 1 − error /
+ * baseline error (> 0: better than every baseline; 0: as good as the best one).
+ */
+export function addSkill(metrics: Record<string, ModelEval>, baselines: string[]): void {
+  const parts = new Set<string>();
+  for (const ev of Object.values(metrics)) for (const [set, ps] of Object.entries(ev.sets)) for (const part of Object.keys(ps)) parts.add(`${set}\u0000${part}`);
+  for (const key of parts) {
+    const [set, part] = key.split('\u0000') as [string, string];
+    const of = (m: string) => metrics[m]?.sets[set]?.[part];
+    const strongest = (value: (pm: PartMetrics) => number | null) => {
+      let best: { vs: string; error: number } | null = null;
+      for (const b of baselines) {
+        const v = of(b) ? value(of(b)!) : null;
+        if (v !== null && (best === null || v < best.error)) best = { vs: b, error: v };
+      }
+      return best;
+    };
+    const mae = strongest((pm) => pm.mae);
+    const rae = strongest((pm) => pm.raeSummary?.median ?? null);
+    for (const [m, ev] of Object.entries(metrics)) {
+      const pm = ev.sets[set]?.[part];
+      if (!pm || baselines.includes(m)) continue;
+      const skill = (b: { vs: string; error: number } | null, e: number | null) => (b && e !== null && b.error > 0 ? { vs: b.vs, value: 1 - e / b.error } : null);
+      pm.skill = { mae: skill(mae, pm.mae), rae: skill(rae, pm.raeSummary?.median ?? null) };
+    }
+  }
+}
+
 function round(x: number): number {
   return Number(x.toPrecision(6));
 }
 
 function metricsCsv(metrics: Record<string, ModelEval & { from: string }>): string {
-  const rows = ['model,from,set,part,n,rae_median,rae_q1,rae_q3,rae_mean,rae_undefined,mae_m,rmse_m,r2,params,bytes,train_seconds,inference_ms_per_sample'];
+  const rows = ['model,from,set,part,seen,n,rae_median,rae_q1,rae_q3,rae_mean,rae_undefined,mae_m,rmse_m,r2,skill_mae,skill_rae,skill_vs,params,bytes,train_seconds,inference_ms_per_sample'];
   for (const [m, ev] of Object.entries(metrics)) {
     for (const [set, parts] of Object.entries(ev.sets)) {
       for (const [part, pm] of Object.entries(parts)) {
         const s = pm.raeSummary;
-        rows.push([m, ev.from, set, part, pm.n, s?.median ?? '', s?.q1 ?? '', s?.q3 ?? '', s?.mean ?? '', pm.raeUndefined, pm.mae, pm.rmse, pm.r2 ?? '', ev.params, ev.bytes, ev.trainSeconds ?? '', ev.inferenceMsPerSample ?? ''].join(','));
+        const k = pm.skill;
+        rows.push([m, ev.from, set, part, pm.seen ?? '', pm.n, s?.median ?? '', s?.q1 ?? '', s?.q3 ?? '', s?.mean ?? '', pm.raeUndefined, pm.mae, pm.rmse, pm.r2 ?? '', k?.mae?.value ?? '', k?.rae?.value ?? '', k?.mae?.vs ?? '', ev.params, ev.bytes, ev.trainSeconds ?? '', ev.inferenceMsPerSample ?? ''].join(','));
       }
     }
   }

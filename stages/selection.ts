@@ -35,6 +35,20 @@ export interface TunedConfig {
   params: Record<string, number | string | boolean>;
   value: number | null;
   trial: number;
+  /** the data set the trials trained on (older best.json files lack it) */
+  data?: string;
+}
+
+/**
+ * Whether `tuned:` replaced the untuned model: only when the tune stage's best validation loss beats the
+ * ranked (untuned) model's on the same data set, so tuning never hands on a worse configuration.
+ */
+export interface TunedDecision {
+  model: string;
+  applied: boolean;
+  tunedLoss: number | null;
+  untunedLoss: number | null;
+  reason: string;
 }
 
 /** Static view for fingerprints and validation: explicit names, stages selected from, references. */
@@ -82,8 +96,26 @@ export function readTuned(stageDir: string): TunedConfig {
   return readJson<TunedConfig>(join(stageDir, 'best.json'), 'selection');
 }
 
+/** The data set the ranked stage trained on, from its config.json (undefined for older results). */
+function rankedData(stageDir: string, model: string): string | undefined {
+  const file = join(stageDir, 'config.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, { data?: string }>)[model]?.data;
+}
+
+export function decideTuned(tuned: TunedConfig, ranked: Ranked | undefined, rankedOn: string | undefined): TunedDecision {
+  const untunedLoss = ranked?.bestVal ?? null;
+  const base = { model: tuned.model, tunedLoss: tuned.value, untunedLoss };
+  if (tuned.data !== undefined && rankedOn !== undefined && tuned.data !== rankedOn) {
+    return { ...base, applied: true, reason: `not compared: tuned on '${tuned.data}', ranked on '${rankedOn}'` };
+  }
+  if (tuned.value === null) return { ...base, applied: false, reason: 'the tune stage has no finite best loss' };
+  if (untunedLoss === null || tuned.value < untunedLoss) return { ...base, applied: true, reason: 'the tuned configuration has the lower validation loss' };
+  return { ...base, applied: false, reason: 'the untuned configuration has the lower (or equal) validation loss' };
+}
+
 /** The selected model names, in rank order. */
-export function resolveSelection(sel: Selection, resultsOf: (s: string) => string): { models: string[]; tuned?: TunedConfig } {
+export function resolveSelection(sel: Selection, resultsOf: (s: string) => string): { models: string[]; tuned?: TunedConfig; tunedDecision?: TunedDecision } {
   if (Array.isArray(sel)) return { models: sel };
   if ('from' in sel) return { models: readRanking(resultsOf(sel.from)).map((r) => r.model) };
   const ranking = readRanking(resultsOf('best' in sel ? sel.best : sel.of));
@@ -92,7 +124,9 @@ export function resolveSelection(sel: Selection, resultsOf: (s: string) => strin
   const models = ranking.slice(0, k).map((r) => r.model);
   if ('tuned' in sel && sel.tuned) {
     const tuned = readTuned(resultsOf(sel.tuned));
-    return { models, tuned: models.includes(tuned.model) ? tuned : undefined };
+    if (!models.includes(tuned.model)) return { models };
+    const decision = decideTuned(tuned, ranking.find((r) => r.model === tuned.model), rankedData(resultsOf(sel.of), tuned.model));
+    return { models, tuned: decision.applied ? tuned : undefined, tunedDecision: decision };
   }
   return { models };
 }
@@ -105,7 +139,8 @@ export function describeSel(sel: Selection, freshResultsOf: (s: string) => strin
   if (!dir || ('tuned' in sel && sel.tuned && !tunedDir)) return `models: ${JSON.stringify(sel)} (resolved once ${up} has run)`;
   try {
     const r = resolveSelection(sel, (s) => freshResultsOf(s) ?? '');
-    return `models: ${r.models.join(', ')}${r.tuned ? ` (${r.tuned.model} with ${JSON.stringify(r.tuned.params)})` : ''}`;
+    const untuned = r.tunedDecision && !r.tunedDecision.applied ? ` (${r.tunedDecision.model} untuned: ${r.tunedDecision.reason})` : '';
+    return `models: ${r.models.join(', ')}${r.tuned ? ` (${r.tuned.model} with ${JSON.stringify(r.tuned.params)})` : untuned}`;
   } catch {
     return undefined;
   }

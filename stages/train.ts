@@ -49,7 +49,8 @@ const train: StageKind<TrainParams> = {
   describeSelection: (p, fresh) => describeSel(p.models, fresh),
   async run(ctx) {
     const p = ctx.params;
-    const { models, tuned } = resolveSelection(p.models, ctx.resultsOf);
+    const { models, tuned, tunedDecision } = resolveSelection(p.models, ctx.resultsOf);
+    if (tunedDecision) ctx.progress(`${tunedDecision.model}: ${tunedDecision.applied ? 'tuned' : 'untuned'} configuration (${tunedDecision.reason}; tuned ${tunedDecision.tunedLoss}, untuned ${tunedDecision.untunedLoss})`);
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const configs = models.map((model) => {
       let settings = p.train;
@@ -74,13 +75,20 @@ const train: StageKind<TrainParams> = {
     }
     rows.sort((a, b) => (a.bestVal ?? Infinity) - (b.bestVal ?? Infinity) || a.model.localeCompare(b.model));
     await writeFile(join(ctx.outDir, 'ranking.json'), JSON.stringify(rows, null, 1));
-    await writeFile(join(ctx.outDir, 'config.json'), JSON.stringify(Object.fromEntries(configs.map((c) => [c.model, { hp: c.hp, train: c.train, tuned: tuned?.model === c.model ? tuned : undefined }])), null, 1));
+    // `data` names the set each model trained on: evaluate labels the parts a model saw, selection compares tuned and untuned losses on it.
+    const configOf = (c: FitPayload) => ({
+      data: p.data, hp: c.hp, train: c.train,
+      tuned: tuned?.model === c.model ? tuned : undefined,
+      tuned_decision: tunedDecision?.model === c.model ? tunedDecision : undefined,
+    });
+    await writeFile(join(ctx.outDir, 'config.json'), JSON.stringify(Object.fromEntries(configs.map((c) => [c.model, configOf(c)])), null, 1));
     return {
       metrics: {
         ranking: rows.map((r) => r.model),
         best: rows[0]?.model ?? null,
         best_val_loss: rows[0]?.bestVal ?? null,
         ...Object.fromEntries(rows.map((r) => [`val_loss.${r.model}`, r.bestVal])),
+        ...(tunedDecision ? { tuned: { model: tunedDecision.model, applied: tunedDecision.applied, tuned_loss: tunedDecision.tunedLoss, untuned_loss: tunedDecision.untunedLoss } } : {}),
       },
     };
   },

@@ -98,7 +98,7 @@ const tune: StageKind<TuneParams> = {
     const best = study.best(done);
     if (!best) throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, { hint: 'widen the search space or lower the learning-rate range' });
     done.sort((a, b) => a.number - b.number);
-    await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number }, null, 1));
+    await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1));
     await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));
     await writeFile(join(ctx.outDir, 'trials.csv'), trialsCsv(done));
     const dest = join(ctx.outDir, 'models', model);

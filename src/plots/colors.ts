@@ -2,6 +2,10 @@
 export const DUMMY_COLOR = '#7f7f7f';
 export const DUMMY_MODEL = 'dummy';
 
+/** The evaluate stage's baselines (reserved names), each a shade of grey. */
+export const BASELINE_COLORS: Record<string, string> = { dummy: DUMMY_COLOR, zero: '#b5b5b5', persistence: '#3a3a3a' };
+export const isBaseline = (model: string): boolean => Object.hasOwn(BASELINE_COLORS, model);
+
 /** Tableau 10 without its grey (reserved for the dummy): distinguishable, and colour-blind friendlier than HSL steps. */
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf'];
 
@@ -19,10 +23,10 @@ function hashHue(name: string): number {
  * palette (or for a name not in the list) the colour comes from a hash of the name, still stable.
  */
 export function modelColors(studyModels: Iterable<string>): ModelColors {
-  const sorted = [...new Set(studyModels)].filter((m) => m !== DUMMY_MODEL).sort();
+  const sorted = [...new Set(studyModels)].filter((m) => !isBaseline(m)).sort();
   const slot = new Map(sorted.map((m, i) => [m, i]));
   return (model) => {
-    if (model === DUMMY_MODEL) return DUMMY_COLOR;
+    if (isBaseline(model)) return BASELINE_COLORS[model]!;
     const i = slot.get(model);
     if (i !== undefined && i < PALETTE.length) return PALETTE[i]!;
     return `hsl(${hashHue(model)}, 65%, 42%)`;

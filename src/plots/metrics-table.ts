@@ -14,6 +14,11 @@ export interface MetricsRow {
   params: number;
   msPerSample: number | null;
   unit: string;
+  /** what the model saw of this part (train / val), null when held out */
+  seen: 'train' | 'val' | null;
+  /** 1 − MAE / MAE of the part's strongest baseline, and that baseline's name */
+  skillMae: number | null;
+  skillVs: string | null;
 }
 
 /** Headline numbers per model × set/part from metrics.json; median RAE from the per-sample values. */
@@ -29,6 +34,7 @@ export function headlineMetrics(metrics: Metrics): MetricsRow[] {
         model, set: g.set, part: g.part, n: part.n,
         medianRae: rae.length > 0 ? median(rae) : null,
         mae: part.mae, r2: part.r2, params: m.params, msPerSample: m.inferenceMsPerSample ?? null, unit: metrics.unit,
+        seen: part.seen ?? null, skillMae: part.skill?.mae?.value ?? null, skillVs: part.skill?.mae?.vs ?? null,
       });
     }
   }

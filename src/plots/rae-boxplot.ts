@@ -12,7 +12,7 @@ export interface RaeBoxplot {
 }
 
 /**
- * Per-sample RAE per model, grouped by set/part on the x axis, one colour per model (dummy grey). Boxes get
+ * Per-sample RAE per model, grouped by set/part on the x axis, one colour per model (baselines grey). Boxes get
  * precomputed stats so what is drawn equals what `boxStats` computed. A log axis is used when the boxes
  * span more than a factor 30 (e.g. a dummy near 1 next to models near 0.01), else a linear one from 0.
  */
@@ -56,7 +56,7 @@ export function raeBoxplot(stage: string, metrics: Metrics, colors: ModelColors)
           title: chartTitle(`Stage ${stage}: per-sample relative absolute error by data set`),
           subtitle: {
             display: true,
-            text: 'box: quartiles · line: median · whiskers: 1.5 × IQR · dots: outliers · dummy = training-mean predictor (RAE ≈ 1)',
+            text: 'box: quartiles · line: median · whiskers: 1.5 × IQR · dots: outliers · grey: baselines (dummy = training mean, zero, persistence)',
             font: { size: 18 },
             padding: { bottom: 12 },
           },

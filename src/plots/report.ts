@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dagSvg, escapeXml, type Dag } from './dag-svg.js';
+import { isBaseline } from './colors.js';
 import type { MetricsRow } from './metrics-table.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -44,17 +45,19 @@ function metricsTableHtml(rows: MetricsRow[]): string {
   for (const r of rows) {
     const key = `${r.set}/${r.part}`;
     const b = best.get(key);
-    if (r.model !== 'dummy' && r.medianRae !== null && (!b || r.medianRae < b.medianRae!)) best.set(key, r);
+    if (!isBaseline(r.model) && r.medianRae !== null && (!b || r.medianRae < b.medianRae!)) best.set(key, r);
   }
   const unit = rows[0]?.unit ?? '';
   const body = rows.map((r) => {
     const cls = best.get(`${r.set}/${r.part}`) === r ? ' class="best"' : '';
-    return `<tr${cls}><td class="l">${escapeXml(r.set)} / ${escapeXml(r.part)}</td><td class="l">${escapeXml(r.model)}</td><td>${r.n}</td>` +
-      `<td>${fmt(r.medianRae)}</td><td>${fmt(r.mae)}</td><td>${fmt(r.r2)}</td><td>${r.params.toLocaleString('en-US')}</td><td>${fmt(r.msPerSample)}</td></tr>`;
+    const seen = r.seen === 'train' ? ' (trained on)' : r.seen === 'val' ? ' (early stopping)' : '';
+    const skill = r.skillMae === null ? '–' : `${fmt(r.skillMae)} vs ${escapeXml(r.skillVs ?? '')}`;
+    return `<tr${cls}><td class="l">${escapeXml(r.set)} / ${escapeXml(r.part)}${seen}</td><td class="l">${escapeXml(r.model)}</td><td>${r.n}</td>` +
+      `<td>${fmt(r.medianRae)}</td><td>${fmt(r.mae)}</td><td>${fmt(r.r2)}</td><td>${skill}</td><td>${r.params.toLocaleString('en-US')}</td><td>${fmt(r.msPerSample)}</td></tr>`;
   });
   return `<table><thead><tr><th class="l">set / part</th><th class="l">model</th><th>samples</th><th>median RAE (–)</th>` +
-    `<th>MAE (${escapeXml(unit)})</th><th>R² (–)</th><th>parameters</th><th>inference (ms/sample)</th></tr></thead><tbody>${body.join('')}</tbody></table>` +
-    '<p class="muted">Bold: lowest median RAE per set/part among trained models. dummy = training-mean predictor.</p>';
+    `<th>MAE (${escapeXml(unit)})</th><th>R² (–, pooled)</th><th>MAE skill (1 − MAE/baseline)</th><th>parameters</th><th>inference (ms/sample)</th></tr></thead><tbody>${body.join('')}</tbody></table>` +
+    '<p class="muted">Bold: lowest median RAE per set/part among trained models. Baselines: dummy = training mean, zero = 0 everywhere, persistence = the input channel named in the evaluate stage. MAE skill: against the part\'s strongest baseline (&gt; 0 beats every baseline). R² is pooled over all cells of the part. “trained on” / “early stopping”: parts the models saw; the test set is the headline.</p>';
 }
 
 async function figure(file: string): Promise<string> {

@@ -47,6 +47,10 @@ export const partMetricsSchema = z.object({
   mae: num,
   rmse: num.optional(),
   r2: num,
+  seen: z.enum(['train', 'val']).nullable().optional(),
+  skill: z
+    .object({ mae: z.object({ vs: z.string(), value: z.number() }).nullable(), rae: z.object({ vs: z.string(), value: z.number() }).nullable() })
+    .optional(),
 });
 export type PartMetrics = z.infer<typeof partMetricsSchema>;
 

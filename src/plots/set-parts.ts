@@ -1,3 +1,4 @@
+import { isBaseline } from './colors.js';
 import type { Metrics } from './result-files.js';
 
 // Reading order of sets and parts: the development sets first, the held-out test last.
@@ -20,7 +21,17 @@ export function setParts(metrics: Metrics): SetPart[] {
   const seen = new Map<string, SetPart>();
   for (const model of Object.values(metrics.models)) {
     for (const [set, parts] of Object.entries(model.sets)) {
-      for (const part of Object.keys(parts)) seen.set(`${set}\u0000${part}`, { set, part, label: `${set} / ${part}` });
+      for (const part of Object.keys(parts)) if (!seen.has(`${set}\u0000${part}`)) seen.set(`${set}\u0000${part}`, { set, part, label: `${set} / ${part}` });
+    }
+  }
+  // Mark the parts the trained models saw, so no chart passes them off as held out.
+  for (const [name, model] of Object.entries(metrics.models)) {
+    if (isBaseline(name)) continue;
+    for (const [set, parts] of Object.entries(model.sets)) {
+      for (const [part, pm] of Object.entries(parts)) {
+        const sp = seen.get(`${set}\u0000${part}`)!;
+        if (pm.seen && !sp.label.includes('(')) sp.label += pm.seen === 'train' ? ' (trained on)' : ' (early stopping)';
+      }
     }
   }
   return [...seen.values()].sort(
@@ -30,7 +41,7 @@ export function setParts(metrics: Metrics): SetPart[] {
   );
 }
 
-/** Model names with the dummy baseline last, so the legend reads contenders first. */
+/** Model names with the baselines last, so the legend reads contenders first. */
 export function modelOrder(metrics: Metrics): string[] {
-  return Object.keys(metrics.models).sort((a, b) => Number(a === 'dummy') - Number(b === 'dummy') || a.localeCompare(b));
+  return Object.keys(metrics.models).sort((a, b) => Number(isBaseline(a)) - Number(isBaseline(b)) || a.localeCompare(b));
 }

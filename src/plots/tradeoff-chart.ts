@@ -1,7 +1,7 @@
 import type { ChartConfiguration, ChartDataset, Plugin } from 'chart.js';
 import { median } from 'simple-statistics';
 import { axisTitle, chartTitle, layoutPadding, legendOptions } from './chart-style.js';
-import { DUMMY_COLOR, DUMMY_MODEL, type ModelColors, withAlpha } from './colors.js';
+import { BASELINE_COLORS, isBaseline, type ModelColors, withAlpha } from './colors.js';
 import { FONT_FAMILY } from './fonts.js';
 import { finite, type Metrics } from './result-files.js';
 import { modelOrder, setParts, type SetPart } from './set-parts.js';
@@ -28,7 +28,7 @@ export function tradeoffPoints(metrics: Metrics, on: SetPart): TradeoffPoint[] {
   return modelOrder(metrics).flatMap((model) => {
     const m = metrics.models[model]!;
     const rae = medianRae(metrics, model, on);
-    if (model === DUMMY_MODEL || rae === null || !(m.params > 0)) return [];
+    if (isBaseline(model) || rae === null || !(m.params > 0)) return [];
     return [{ model, params: m.params, medianRae: rae, msPerSample: m.inferenceMsPerSample ?? null }];
   });
 }
@@ -80,8 +80,8 @@ function bubbleLabels(points: TradeoffPoint[]): Plugin<'bubble'> {
 
 /**
  * One chart to pick a model: parameter count (log x) against median RAE on the held-out set (y), bubble
- * area proportional to inference time per sample, each bubble labelled. The dummy's median RAE is a grey
- * dashed line: anything near it has learnt nothing.
+ * area proportional to inference time per sample, each bubble labelled. Each baseline's median RAE is a grey
+ * dashed line: a model above the lowest one does worse than a rule of thumb.
  */
 export function tradeoffConfig(stage: string, metrics: Metrics, colors: ModelColors): ChartConfiguration<'bubble'> | null {
   const on = comparisonSet(metrics);
@@ -102,20 +102,24 @@ export function tradeoffConfig(stage: string, metrics: Metrics, colors: ModelCol
   const maxP = Math.max(...points.map((p) => p.params));
   const xMin = minP / 3;
   const xMax = maxP * 6; // room for the labels on the right of the largest model
-  const dummyRae = medianRae(metrics, DUMMY_MODEL, on);
-  if (dummyRae !== null) {
+  // Every baseline as a dashed horizontal line: a model below the lowest one beats them all.
+  const baselineRae: number[] = [];
+  for (const b of Object.keys(BASELINE_COLORS)) {
+    const rae = medianRae(metrics, b, on);
+    if (rae === null) continue;
+    baselineRae.push(rae);
     datasets.push({
       type: 'line' as const,
-      label: `dummy median RAE (${dummyRae.toPrecision(3)})`,
-      data: [{ x: xMin, y: dummyRae }, { x: xMax, y: dummyRae }],
-      borderColor: DUMMY_COLOR,
-      backgroundColor: DUMMY_COLOR,
+      label: `${b} median RAE (${rae.toPrecision(3)})`,
+      data: [{ x: xMin, y: rae }, { x: xMax, y: rae }],
+      borderColor: BASELINE_COLORS[b]!,
+      backgroundColor: BASELINE_COLORS[b]!,
       borderDash: [10, 8],
       borderWidth: 3,
       pointRadius: 0,
     });
   }
-  const yMax = Math.max(...points.map((p) => p.medianRae), dummyRae ?? 0);
+  const yMax = Math.max(...points.map((p) => p.medianRae), ...baselineRae, 0);
   return {
     type: 'bubble',
     data: { datasets: datasets as ChartDataset<'bubble'>[] },

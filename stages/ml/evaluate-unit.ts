@@ -1,11 +1,15 @@
 /**
- * One evaluation unit (worker side): a trained model — or the dummy mean predictor — predicts every part
- * of every set; predictions are inverted to physical units and scored against the raw targets.
+ * One evaluation unit (worker side): a trained model — or a baseline — predicts every part of every set;
+ * predictions are inverted to physical units, raised to `clipMin` where one is set (a non-negative
+ * target such as a depth), and scored against the raw targets. Baselines: `dummy` (the training mean of
+ * the dummy set), `zero` (0 everywhere) and `persistence` (a named input channel taken as the
+ * prediction, e.g. the current depth: "nothing changes over the horizon").
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UnitContext } from '../api.js';
 import { xSampleSize, type ArraySet } from '../../src/data/array-set.js';
+import { DataError } from '../../src/data/data-error.js';
 
 export interface EvalPayload {
   model: string;
@@ -16,8 +20,15 @@ export interface EvalPayload {
   splitSeed: number;
   timing: { warmup: number; repeats: number; batch_size: number };
   dummySet: string;
+  /** the input channel the persistence baseline predicts with (model 'persistence' only) */
+  persistenceChannel?: string;
+  /** predictions below this are raised to it before scoring (model units only; null: none) */
+  clipMin?: number | null;
   [k: string]: unknown;
 }
+
+/** Names of the baseline predictors; no upstream model may take one. */
+export const BASELINE_MODELS = ['dummy', 'zero', 'persistence'] as const;
 
 export interface EvalLocals {
   modelDir: string | null;
@@ -33,6 +44,12 @@ export interface PartMetrics {
   mae: number;
   rmse: number;
   r2: number | null;
+  /** share of the model's raw predictions below clipMin, and the MAE before clipping (clipMin set only) */
+  clipped?: { fraction: number; maeUnclipped: number };
+  /** what the model saw of this part: 'train' (trained on it), 'val' (early stopping / best epoch), null (held out); set by the stage */
+  seen?: 'train' | 'val' | null;
+  /** 1 − error / error of the part's strongest baseline (per metric, which one in `vs`); set by the stage */
+  skill?: { mae: { vs: string; value: number } | null; rae: { vs: string; value: number } | null };
 }
 
 export interface ModelEval {
@@ -78,6 +95,13 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
       return out;
     };
     result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
+  } else if (p.model === 'zero') {
+    predictFn = async (s) => new Float32Array(s.n * s.h * s.w * s.cout);
+    result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
+  } else if (p.model === 'persistence') {
+    const channel = p.persistenceChannel!;
+    predictFn = async (s) => persistence(s, channel);
+    result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
   } else {
     const training = await import('../../src/training/index.js');
     const { loadModelFiles } = await import('../../src/model-kit/loader.js');
@@ -105,8 +129,24 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     for (const [part, data] of Object.entries(await partsOf(set, dir))) {
       if (data.n === 0) continue;
       const pred = await predictFn(data);
+      let clipped: PartMetrics['clipped'];
+      const clipMin = p.clipMin ?? null;
+      if (clipMin !== null && !(BASELINE_MODELS as readonly string[]).includes(p.model)) {
+        const maeUnclipped = evaluateArrays(pred, data.y, data.h * data.w * data.cout).mae;
+        let below = 0;
+        for (let i = 0; i < pred.length; i++) {
+          if (pred[i]! < clipMin) {
+            pred[i] = clipMin;
+            below++;
+          }
+        }
+        clipped = { fraction: below / pred.length, maeUnclipped };
+      }
       const m = evaluateArrays(pred, data.y, data.h * data.w * data.cout);
-      sets[set]![part] = { n: m.n, rae: m.rae, raeSummary: m.rae.length ? summarise(m.rae) : null, raeUndefined: m.raeUndefined, mae: m.mae, rmse: m.rmse, r2: Number.isFinite(m.r2) ? m.r2 : null };
+      sets[set]![part] = {
+        n: m.n, rae: m.rae, raeSummary: m.rae.length ? summarise(m.rae) : null, raeUndefined: m.raeUndefined, mae: m.mae, rmse: m.rmse,
+        r2: Number.isFinite(m.r2) ? m.r2 : null, ...(clipped ? { clipped } : {}),
+      };
       const shape = [data.n, data.h, data.w, data.cout];
       await writeNpy(join(ctx.outDir, 'predictions', `${set}-${part}.npy`), pred, shape);
       if (p.model === 'dummy') {
@@ -118,6 +158,30 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
   }
   const out: ModelEval = { ...result, sets };
   await writeFile(join(ctx.outDir, 'eval.json'), JSON.stringify(out));
+}
+
+/**
+ * The persistence prediction: input channel `channel` on the output grid (the mean of each f×f block
+ * when x lies on a finer grid), for a set with one target channel.
+ */
+export function persistence(s: ArraySet, channel: string): Float32Array {
+  const k = s.xChannels.indexOf(channel);
+  if (k < 0) {
+    throw new DataError(`persistence baseline: the data has no input channel '${channel}'`, undefined, `baselines.persistence must name one of the input channels: ${s.xChannels.join(', ')}`);
+  }
+  if (s.cout !== 1) throw new DataError(`persistence baseline: the target has ${s.cout} channels; it predicts one`, undefined, 'set baselines.persistence to null for this data');
+  const f = s.factor;
+  const fine = s.w * f;
+  const xs = xSampleSize(s);
+  const out = new Float32Array(s.n * s.h * s.w);
+  for (let n = 0; n < s.n; n++) {
+    for (let r = 0; r < s.h * f; r++) {
+      for (let c = 0; c < fine; c++) {
+        out[n * s.h * s.w + Math.floor(r / f) * s.w + Math.floor(c / f)]! += s.x[n * xs + (r * fine + c) * s.cin + k]! / (f * f);
+      }
+    }
+  }
+  return out;
 }
 
 /** Warm up, then the median over repeated timed batches, per sample. */

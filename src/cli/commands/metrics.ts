@@ -20,17 +20,23 @@ interface Row {
   r2: number | null;
   params: number;
   ms: number | null;
+  seen: string | null;
+  skill: number | null;
+  vs: string | null;
 }
 
 export function metricsRows(metricsFile: string): Row[] {
   const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
-    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null }>> }>;
+    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null; seen?: string | null; skill?: { mae: { vs: string; value: number } | null } }>> }>;
   };
   const rows: Row[] = [];
   for (const [model, ev] of Object.entries(m.models)) {
     for (const [set, parts] of Object.entries(ev.sets)) {
       for (const [part, pm] of Object.entries(parts)) {
-        rows.push({ model, set, part, rae: pm.raeSummary?.median ?? null, mae: pm.mae, r2: pm.r2, params: ev.params, ms: ev.inferenceMsPerSample });
+        rows.push({
+          model, set, part, rae: pm.raeSummary?.median ?? null, mae: pm.mae, r2: pm.r2, params: ev.params, ms: ev.inferenceMsPerSample,
+          seen: pm.seen ?? null, skill: pm.skill?.mae?.value ?? null, vs: pm.skill?.mae?.vs ?? null,
+        });
       }
     }
   }
@@ -70,8 +76,11 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
   }
   const fmt = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
   const table = [
-    [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'median RAE', 'MAE (m)', 'R²', 'params', 'ms/sample'],
-    ...rows.map((r) => [...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3), r.params.toLocaleString('en-US'), fmt(r.ms, 3)]),
+    [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'seen', 'median RAE', 'MAE (m)', 'R²', 'MAE skill', 'params', 'ms/sample'],
+    ...rows.map((r) => [
+      ...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, r.seen ?? '–', fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3),
+      r.skill === null ? '–' : `${fmt(r.skill, 3)} vs ${r.vs}`, r.params.toLocaleString('en-US'), fmt(r.ms, 3),
+    ]),
   ];
   process.stdout.write(formatTable(table));
   if (flags.diff) {
