@@ -19,6 +19,9 @@ export interface MetricsRow {
   /** 1 − MAE / MAE of the part's strongest baseline, and that baseline's name */
   skillMae: number | null;
   skillVs: string | null;
+  /** the same for the median RAE */
+  skillRae: number | null;
+  skillRaeVs: string | null;
 }
 
 /** Headline numbers per model × set/part from metrics.json; median RAE from the per-sample values. */
@@ -35,6 +38,7 @@ export function headlineMetrics(metrics: Metrics): MetricsRow[] {
         medianRae: rae.length > 0 ? median(rae) : null,
         mae: part.mae, r2: part.r2, params: m.params, msPerSample: m.inferenceMsPerSample ?? null, unit: metrics.unit,
         seen: part.seen ?? null, skillMae: part.skill?.mae?.value ?? null, skillVs: part.skill?.mae?.vs ?? null,
+        skillRae: part.skill?.rae?.value ?? null, skillRaeVs: part.skill?.rae?.vs ?? null,
       });
     }
   }

@@ -32,14 +32,22 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
   assert.equal(ra.result.code, 0, ra.result.stderr);
   assert.deepEqual(Object.values(ra.stages).map((s) => s.status), ['ran', 'ran', 'ran', 'ran']);
   assert.deepEqual(ra.stages.A!.units, { ran: 7, reused: 0 });
-  assert.deepEqual(ra.stages.D!.units, { ran: 5, reused: 0 }, 'four models and the dummy');
+  assert.deepEqual(ra.stages.D!.units, { ran: 7, reused: 0 }, 'four models and three baselines');
   const rb = b.runJson(['run', '--profile', 'ci', '--jobs', '1', '--no-plots']);
   assert.equal(rb.result.code, 0, rb.result.stderr);
   const lockA = lockBody(a.read('pipeline.ci.lock'));
   assert.equal(lockBody(b.read('pipeline.ci.lock')), lockA, '--jobs must not change any result');
   assert.equal(lockA, lockBody(readFileSync(join(root, 'pipeline.ci.lock'), 'utf8')), 'the committed pipeline.ci.lock is not reproduced: if the change is intended, run `pipe run --profile ci` and commit the lock');
   const metrics = JSON.parse(a.read('results/D/metrics.json'));
-  assert.deepEqual(Object.keys(metrics.models).sort(), [...JSON.parse(a.read('results/A/ranking.json')).slice(0, 4).map((r: { model: string }) => r.model), 'dummy'].sort());
+  const top4: string[] = JSON.parse(a.read('results/A/ranking.json')).slice(0, 4).map((r: { model: string }) => r.model);
+  assert.deepEqual(Object.keys(metrics.models).sort(), [...top4, 'dummy', 'persistence', 'zero'].sort());
+  assert.deepEqual(metrics.baselines, ['dummy', 'zero', 'persistence']);
+  // C trained on big: its train part is labelled 'train', its validation part 'val'; small and test are held out.
+  const seen = (m: string) => Object.fromEntries(Object.entries(metrics.models[m].sets as Record<string, Record<string, { seen: string | null }>>).flatMap(([set, parts]) => Object.entries(parts).map(([part, pm]) => [`${set}/${part}`, pm.seen])));
+  assert.deepEqual(seen(top4[0]!), { 'small/train': null, 'small/val': null, 'big/train': 'train', 'big/val': 'val', 'test/test': null });
+  assert.deepEqual(seen('persistence'), { 'small/train': null, 'small/val': null, 'big/train': null, 'big/val': null, 'test/test': null });
+  const skill = metrics.models[top4[0]!].sets.test.test.skill;
+  assert.ok(['dummy', 'zero', 'persistence'].includes(skill.mae.vs) && Number.isFinite(skill.mae.value), JSON.stringify(skill));
   for (const ev of Object.values(metrics.models) as { sets: Record<string, Record<string, { rae: number[]; n: number; raeUndefined: number }>> }[]) {
     assert.deepEqual(Object.keys(ev.sets).sort(), ['big', 'small', 'test']);
     assert.deepEqual(Object.keys(ev.sets.test!), ['test']);
@@ -74,15 +82,17 @@ test('pipe run --stage C runs A, B and C only; then pipe run runs D only; status
   assert.deepEqual(Object.keys(c.stages), ['A', 'B', 'C']);
   const dry = p.run(['run', '--profile', 'ci', '--dry-run']);
   assert.match(dry.stdout, /would run\s+D: never ran/);
-  assert.match(dry.stdout, /fresh\s+C\n\s+models: \w+, \w+, \w+, \w+ \(\w+ with \{"train\.lr"/, 'dry-run shows what the selection resolves to');
+  assert.match(dry.stdout, /fresh\s+C\n\s+models: \w+, \w+, \w+, \w+ \((\w+ with \{"train\.lr"|\w+ untuned: )/, 'dry-run shows what the selection resolves to');
   const d = p.runJson(['run', '--profile', 'ci']);
   assert.deepEqual(Object.fromEntries(Object.entries(d.stages).map(([k, v]) => [k, v.status])), { A: 'fresh', B: 'fresh', C: 'fresh', D: 'ran' });
   const status = JSON.parse(p.run(['status', '--profile', 'ci', '--json']).stdout);
   assert.ok(status.stages.every((s: { stale: boolean }) => !s.stale));
   const metrics = p.run(['metrics', '--profile', 'ci']);
   assert.equal(metrics.code, 0, metrics.stderr);
-  assert.match(metrics.stdout, /^model\s+set\s+part\s+median RAE\s+MAE \(m\)\s+R²\s+params\s+ms\/sample$/m);
-  assert.match(metrics.stdout, /^dummy\s+test\s+test\s+\d\.\d{4}/m);
+  assert.match(metrics.stdout, /^model\s+set\s+part\s+seen\s+median RAE\s+MAE \(m\)\s+R²\s+RAE skill\s+MAE skill\s+params\s+ms\/sample$/m);
+  assert.match(metrics.stdout, /^dummy\s+test\s+test\s+–\s+\d\.\d{4}/m);
+  assert.match(metrics.stdout, /^persistence\s+test\s+test\s+–\s+\d\.\d{4}/m);
+  assert.match(metrics.stdout, /^\w+\s+big\s+train\s+train\s+\d\.\d{4}.* vs (dummy|zero|persistence)/m, 'a model row: seen part and skill');
   assert.match(p.run(['metrics', '--profile', 'ci', '--diff']).stdout, /no change since the committed lock/);
   p.write('pipeline.ci.lock', p.read('pipeline.ci.lock').replace(/(mae\.dummy\.test\.test: )([\d.e-]+)/, (_m, k: string, v: string) => `${k}${Number(v) * 2}`));
   const diff = p.run(['metrics', '--profile', 'ci', '--diff']);

@@ -1,6 +1,6 @@
 /**
- * `pipe metrics [--diff]`: the evaluation stage's headline table (model × set: median RAE, MAE, R²,
- * params, ms/sample); with --diff, compared with the committed pipeline.lock, changed rows marked.
+ * `pipe metrics [--diff]`: the evaluation stage's headline table (model × set: what the model saw of
+ * the part, median RAE, MAE, R², skill against the strongest baseline, params, ms/sample); with --diff, compared with the committed pipeline.lock, changed rows marked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,11 +23,13 @@ interface Row {
   seen: string | null;
   skill: number | null;
   vs: string | null;
+  raeSkill: number | null;
+  raeVs: string | null;
 }
 
 export function metricsRows(metricsFile: string): Row[] {
   const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
-    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null; seen?: string | null; skill?: { mae: { vs: string; value: number } | null } }>> }>;
+    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null; seen?: string | null; skill?: { mae: { vs: string; value: number } | null; rae: { vs: string; value: number } | null } }>> }>;
   };
   const rows: Row[] = [];
   for (const [model, ev] of Object.entries(m.models)) {
@@ -36,6 +38,7 @@ export function metricsRows(metricsFile: string): Row[] {
         rows.push({
           model, set, part, rae: pm.raeSummary?.median ?? null, mae: pm.mae, r2: pm.r2, params: ev.params, ms: ev.inferenceMsPerSample,
           seen: pm.seen ?? null, skill: pm.skill?.mae?.value ?? null, vs: pm.skill?.mae?.vs ?? null,
+          raeSkill: pm.skill?.rae?.value ?? null, raeVs: pm.skill?.rae?.vs ?? null,
         });
       }
     }
@@ -76,10 +79,11 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
   }
   const fmt = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
   const table = [
-    [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'seen', 'median RAE', 'MAE (m)', 'R²', 'MAE skill', 'params', 'ms/sample'],
+    [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'seen', 'median RAE', 'MAE (m)', 'R²', 'RAE skill', 'MAE skill', 'params', 'ms/sample'],
     ...rows.map((r) => [
       ...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, r.seen ?? '–', fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3),
-      r.skill === null ? '–' : `${fmt(r.skill, 3)} vs ${r.vs}`, r.params.toLocaleString('en-US'), fmt(r.ms, 3),
+      r.raeSkill === null ? '–' : `${fmt(r.raeSkill, 3)} vs ${r.raeVs}`, r.skill === null ? '–' : `${fmt(r.skill, 3)} vs ${r.vs}`,
+      r.params.toLocaleString('en-US'), fmt(r.ms, 3),
     ]),
   ];
   process.stdout.write(formatTable(table));
