@@ -52,7 +52,7 @@ test('a model file dropped in the project\'s models/ folder is listed, trained, 
   const p = new Project({
     'models/my_net.ts': template.replaceAll(name, 'my_net'),
     'pipeline.yaml': `data:
-  flood: { grid: 16, simulations: 6, steps: 40, samples_per_simulation: 2, horizon: 10 }
+  flood: { grid: 16, simulations: 7, steps: 40, samples_per_simulation: 2, horizon: 10 }
   split: { small: 3, test: 2 }
 train: { epochs: 2, batch_size: 4 }
 stages:
