@@ -48,6 +48,15 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
   assert.deepEqual(seen('persistence'), { 'small/train': null, 'small/val': null, 'big/train': null, 'big/val': null, 'test/test': null });
   const skill = metrics.models[top4[0]!].sets.test.test.skill;
   assert.ok(['dummy', 'zero', 'persistence'].includes(skill.mae.vs) && Number.isFinite(skill.mae.value), JSON.stringify(skill));
+  // clip_min: 0 — what a model predicted below 0 is scored as 0, which can only lower its MAE against depths ≥ 0
+  const clipped = metrics.models[top4[0]!].sets.test.test.clipped;
+  assert.ok(clipped.fraction >= 0 && clipped.fraction <= 1 && metrics.models[top4[0]!].sets.test.test.mae <= clipped.maeUnclipped, JSON.stringify(clipped));
+  assert.equal(metrics.models.persistence.sets.test.test.clipped, undefined, 'baselines are scored as they are');
+  // tuned: B is applied only when it beat the untuned model in A; the decision and both losses are in C's outputs
+  const decided = Object.values(JSON.parse(a.read('results/C/config.json')) as Record<string, { tuned_decision?: { applied: boolean; tunedLoss: number; untunedLoss: number } }>).filter((c) => c.tuned_decision);
+  assert.equal(decided.length, 1);
+  const d = decided[0]!.tuned_decision!;
+  assert.equal(d.applied, d.tunedLoss < d.untunedLoss);
   for (const ev of Object.values(metrics.models) as { sets: Record<string, Record<string, { rae: number[]; n: number; raeUndefined: number }>> }[]) {
     assert.deepEqual(Object.keys(ev.sets).sort(), ['big', 'small', 'test']);
     assert.deepEqual(Object.keys(ev.sets.test!), ['test']);
