@@ -68,10 +68,10 @@ export function batchArray(data: Float32Array, sampleSize: number, order: ArrayL
  * Model outputs for every sample, in order, as one channels-last Float32Array; `batchSize` samples per
  * forward pass, fewer where that many would not fit in the backend's memory.
  */
-export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number): Promise<Float32Array> {
+export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number, opts: { memoryLimit?: number } = {}): Promise<Float32Array> {
   const shape = xShape(x);
   try {
-    return await predictIn(model, x, await inferenceBatch(model, shape, Math.min(batchSize, x.n)));
+    return await predictIn(model, x, await inferenceBatch(model, shape, Math.min(batchSize, x.n), opts.memoryLimit));
   } catch (err) {
     throw asOutOfMemory(err, `inference on ${x.n} samples of ${shape[0]}×${shape[1]}`);
   }

@@ -7,10 +7,14 @@ import { tf } from './tf.js';
 import { SeededRandom } from './seeded-random.js';
 import { formatBytes, OutOfMemoryError, wasmHeapLimit } from './wasm-heap.js';
 
-/** Peak bytes of live tensors of one step on b samples (per tfjs instance): base + b·perSample. */
+/**
+ * Peak bytes of live tensors of one step on b samples (per tfjs instance): about base + b·perSample;
+ * `one` is the measured peak at one sample, null where even that did not fit in the heap.
+ */
 export interface Footprint {
   base: number;
   perSample: number;
+  one: number | null;
 }
 
 /**
@@ -55,7 +59,7 @@ export async function measureFootprint(
   const saved = state.map((v) => (v.dataSync() as Float32Array).slice());
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const peak = async (b: number): Promise<number> => {
-    const info = await tf.profile(() => {
+    const info = await profiled(() => {
       new SeededRandom(b).asMathRandom(() =>
         tf.tidy(() => {
           const xb = tf.zeros([b, ...xs]);
@@ -70,13 +74,36 @@ export async function measureFootprint(
     });
     return info.peakBytes;
   };
+  const before = tf.memory().numBytes;
   try {
-    const one = await peak(1);
-    const two = await peak(2);
-    const perSample = Math.max(0, two - one);
-    return { base: one - perSample, perSample };
+    let one: number;
+    try {
+      one = await peak(1);
+    } catch (err) {
+      // Not even one sample fits: what it needs is more than the heap holds.
+      if (!(err instanceof OutOfMemoryError)) throw err;
+      return { base: 0, perSample: Infinity, one: null };
+    }
+    try {
+      const perSample = Math.max(0, (await peak(2)) - one);
+      return { base: one - perSample, perSample, one };
+    } catch (err) {
+      // One sample fits, two do not: count every byte above what was live before as per-sample.
+      if (!(err instanceof OutOfMemoryError)) throw err;
+      return { base: before, perSample: Math.max(0, one - before), one };
+    }
   } finally {
     tf.tidy(() => state.forEach((v, i) => v.assign(tf.tensor(saved[i], v.shape))));
+  }
+}
+
+/** tf.profile, leaving profiling off when the measured function throws (tfjs would leave it on). */
+async function profiled(fn: () => void): Promise<{ peakBytes: number }> {
+  try {
+    return await tf.profile(fn);
+  } catch (err) {
+    (tf.engine() as unknown as { state: { profiling: boolean } }).state.profiling = false;
+    throw err;
   }
 }
 
@@ -114,9 +141,13 @@ export function planMicroBatch(opts: {
     `a step on ${wanted} sample${wanted === 1 ? '' : 's'} needs about ${formatBytes(bytesFor(wanted))} of tensors ` +
     `(${formatBytes(footprint.perSample)} per sample${shards > 1 ? ` on each of ${shards} threads` : ''}, plus ${formatBytes(footprint.base + extra)} for weights, optimizer state and gradients); ` +
     `the ${tf.getBackend()} backend can address ${formatBytes(limit)}, of which pipe plans to fill ${Math.round(HEAP_MARGIN * 100)} %`;
-  if (largest < 1) {
+  if (footprint.one === null || largest < 1 || footprint.one + extra > budget) {
+    const needs =
+      footprint.one === null
+        ? `does not fit in the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`
+        : `needs about ${formatBytes(footprint.one + extra)} of tensors; pipe plans to fill at most ${Math.round(HEAP_MARGIN * 100)} % (${formatBytes(budget)}) of the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`;
     throw new OutOfMemoryError(
-      `${what}, batch ${batch}: even one sample does not fit: ${numbers}`,
+      `${what}, batch ${batch}: even one sample does not fit: a step on one sample ${needs}`,
       'make the model smaller (fewer filters; for attention models a larger kvPool), use a smaller grid, or train on the native tensorflow backend',
     );
   }
@@ -140,9 +171,10 @@ const inferenceFootprints = new WeakMap<tf.LayersModel, Map<string, Footprint>>(
  * Samples per forward pass for inference on `batch` samples: `batch` when it fits, else the largest
  * number that does (measured once per model and input shape). Per-sample outputs do not depend on it.
  */
-export async function inferenceBatch(model: tf.LayersModel, xs: [number, number, number], batch: number): Promise<number> {
-  const limit = addressableBytes();
-  if (limit === null || batch <= 1) return batch;
+export async function inferenceBatch(model: tf.LayersModel, xs: [number, number, number], batch: number, memoryLimit?: number): Promise<number> {
+  const addressable = addressableBytes();
+  if (addressable === null || batch <= 1) return batch;
+  const limit = Math.min(addressable, memoryLimit ?? addressable);
   const byShape = inferenceFootprints.get(model) ?? new Map<string, Footprint>();
   inferenceFootprints.set(model, byShape);
   const shape = xs.join('x');

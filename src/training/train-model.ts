@@ -91,6 +91,8 @@ export interface TrainOptions {
   label?: string;
   /** Told the memory plan once, before the first epoch. */
   onPlan?: (plan: MemoryPlan) => void;
+  /** Plan micro-batches as if the backend could address only this many bytes (tests, benches). */
+  memoryLimit?: number;
 }
 
 function validate(c: TrainConfig): void {
@@ -149,7 +151,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const shards = threads > 1 && shardingObstacle(model) === null ? threads : 1;
   const { xs, ys, xSize, ySize } = sampleLayout(train);
   const what = `${opts.label ?? 'the model'} at ${xs[0]}×${xs[1]}`;
-  const plan = await memoryPlan(model, loss, { xs, ys, shards, what, batch: Math.min(config.batchSize, train.n), setting: config.microBatch });
+  const plan = await memoryPlan(model, loss, { xs, ys, shards, what, batch: Math.min(config.batchSize, train.n), setting: config.microBatch, limit: opts.memoryLimit });
   opts.onPlan?.(plan);
   // Below the batch only when it does not fit: otherwise every step and evaluation runs as it always has.
   const micro = plan.micro < plan.batch ? plan.micro : config.batchSize;
@@ -349,9 +351,10 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
 async function memoryPlan(
   model: tf.LayersModel,
   loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar,
-  o: { xs: [number, number, number]; ys: [number, number, number]; shards: number; what: string; batch: number; setting: MicroBatchSetting | undefined },
+  o: { xs: [number, number, number]; ys: [number, number, number]; shards: number; what: string; batch: number; setting: MicroBatchSetting | undefined; limit?: number },
 ): Promise<MemoryPlan> {
-  const limit = addressableBytes();
+  const addressable = addressableBytes();
+  const limit = addressable === null ? null : Math.min(addressable, o.limit ?? addressable);
   let footprint = null;
   if (limit !== null) {
     try {

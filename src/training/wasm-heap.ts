@@ -27,6 +27,8 @@ export class OutOfMemoryError extends PipeError {
 interface WasmModule {
   _malloc: (n: number) => number;
   _free: (p: number) => void;
+  /** the instance's exports; `_malloc` starts as a stub that replaces itself with asm.malloc on first call */
+  asm?: { malloc?: (n: number) => number };
   HEAPU8: Uint8Array;
   __pipeMallocGuard?: true;
 }
@@ -35,7 +37,8 @@ interface WasmModule {
 export function guardWasmMalloc(backend: unknown): void {
   const wasm = (backend as { wasm?: WasmModule }).wasm;
   if (wasm === undefined || wasm.__pipeMallocGuard) return;
-  const malloc = wasm._malloc.bind(wasm);
+  // Wrap the export itself: emscripten's `_malloc` stub would overwrite a wrapper on its first call.
+  const malloc = wasm.asm?.malloc ?? wasm._malloc.bind(wasm);
   const limit = wasmHeapLimit();
   const capped = limit < WASM_HEAP_MAX ? ` (${HEAP_ENV} caps it at ${formatBytes(limit)})` : '';
   wasm._malloc = (n: number): number => {
