@@ -5,7 +5,7 @@
 // needs no place in the fingerprint (everything it depends on is there already).
 import { tf } from './tf.js';
 import { SeededRandom } from './seeded-random.js';
-import { formatBytes, OutOfMemoryError, wasmHeapLimit } from './wasm-heap.js';
+import { formatBytes, OutOfMemoryError, SHRINK_MODEL_HINT, wasmHeapLimit } from './wasm-heap.js';
 
 /**
  * Peak bytes of live tensors of one step on b samples (per tfjs instance): about base + b·perSample;
@@ -148,7 +148,7 @@ export function planMicroBatch(opts: {
         : `needs about ${formatBytes(footprint.one + extra)} of tensors; pipe plans to fill at most ${Math.round(HEAP_MARGIN * 100)} % (${formatBytes(budget)}) of the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`;
     throw new OutOfMemoryError(
       `${what}, batch ${batch}: even one sample does not fit: a step on one sample ${needs}`,
-      'make the model smaller (fewer filters; for attention models a larger kvPool), use a smaller grid, or train on the native tensorflow backend',
+      SHRINK_MODEL_HINT,
     );
   }
   if (opts.setting === undefined || opts.setting === 'auto') return plan(Math.min(batch, largest));

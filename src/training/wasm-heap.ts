@@ -17,6 +17,8 @@ export function wasmHeapLimit(): number {
 export const formatBytes = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 10).toFixed(1)} KiB`;
 
+export const SHRINK_MODEL_HINT = 'make the model smaller (fewer filters; for attention models a larger kvPool), use a smaller grid, or train on the native tensorflow backend';
+
 /** The wasm heap is full (or a computation would not fit in it). */
 export class OutOfMemoryError extends PipeError {
   constructor(message: string, hint = 'set train.micro_batch to a smaller number of samples, lower batch_size, or make the model smaller (e.g. a larger kvPool for attention models)') {
@@ -40,13 +42,14 @@ export function guardWasmMalloc(backend: unknown): void {
   // Wrap the export itself: emscripten's `_malloc` stub would overwrite a wrapper on its first call.
   const malloc = wasm.asm?.malloc ?? wasm._malloc.bind(wasm);
   const limit = wasmHeapLimit();
-  const capped = limit < WASM_HEAP_MAX ? ` (${HEAP_ENV} caps it at ${formatBytes(limit)})` : '';
   wasm._malloc = (n: number): number => {
     const p = malloc(n) >>> 0;
     if (n > 0 && (p === 0 || p + n > limit)) {
       if (p !== 0) wasm._free(p);
       throw new OutOfMemoryError(
-        `the wasm heap is full: allocating ${formatBytes(n)} failed with ${formatBytes(wasm.HEAPU8.length)} of the ${formatBytes(limit)} it can address taken${capped}`,
+        p === 0
+          ? `the wasm heap is full: allocating ${formatBytes(n)} failed with ${formatBytes(wasm.HEAPU8.length)} of the ${formatBytes(limit)} it can address taken`
+          : `allocating ${formatBytes(n)} would take the wasm heap past its ${formatBytes(limit)} cap (${HEAP_ENV})`,
       );
     }
     return p;
