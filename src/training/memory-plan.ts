@@ -97,13 +97,27 @@ export async function measureFootprint(
   }
 }
 
-/** tf.profile, leaving profiling off when the measured function throws (tfjs would leave it on). */
+/**
+ * tf.profile, such that an allocation failing inside it reaches the caller: profiling times each kernel
+ * with the backend's async `time()`, which would turn the throw into an unhandled rejection (and the
+ * kernel's result into undefined), so a synchronous timer stands in while it runs. Profiling is left off
+ * when the measured function throws (tfjs would leave it on).
+ */
 async function profiled(fn: () => void): Promise<{ peakBytes: number }> {
+  const backend = tf.backend() as unknown as { time: (f: () => void) => Promise<unknown> };
+  const time = backend.time;
+  backend.time = (f) => {
+    const t0 = performance.now();
+    f();
+    return Promise.resolve({ kernelMs: performance.now() - t0 });
+  };
   try {
     return await tf.profile(fn);
   } catch (err) {
     (tf.engine() as unknown as { state: { profiling: boolean } }).state.profiling = false;
     throw err;
+  } finally {
+    backend.time = time;
   }
 }
 

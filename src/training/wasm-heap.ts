@@ -47,7 +47,8 @@ export function guardWasmMalloc(backend: unknown): void {
     if (n > 0 && (p === 0 || p + n > limit)) {
       if (p !== 0) wasm._free(p);
       throw new OutOfMemoryError(
-        p === 0
+        // p + n past the 4 GiB end: the size wrapped around in wasm's 32-bit malloc, as unusable as 0.
+        p === 0 || limit >= WASM_HEAP_MAX
           ? `the wasm heap is full: allocating ${formatBytes(n)} failed with ${formatBytes(wasm.HEAPU8.length)} of the ${formatBytes(limit)} it can address taken`
           : `allocating ${formatBytes(n)} would take the wasm heap past its ${formatBytes(limit)} cap (${HEAP_ENV})`,
       );
