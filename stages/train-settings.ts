@@ -37,6 +37,13 @@ export const trainSettingsSchema = z
       .max(8)
       .default(1)
       .describe('data-parallel threads per training (wasm); the unit takes that many --jobs slots; results differ from 1 thread in the last bits'),
+    micro_batch: z
+      .union([z.literal('auto'), z.number().int().min(1).max(65536)])
+      .optional()
+      .describe(
+        'samples per forward/backward pass; a larger batch is computed as micro-batches whose gradients are summed before one update. ' +
+          'auto (the default when absent): the whole batch when it fits in the backend\'s memory, else the largest micro-batch that does',
+      ),
   })
   .strict();
 

@@ -15,6 +15,7 @@ export type FailureReason =
   | 'diverged'
   | 'cache-corrupt'
   | 'storage-full'
+  | 'out-of-memory'
   | 'backend-unavailable'
   | 'verify-drift'
   | 'worker-mismatch'
@@ -31,6 +32,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'diverged',
   'cache-corrupt',
   'storage-full',
+  'out-of-memory',
   'backend-unavailable',
   'verify-drift',
   'worker-mismatch',
@@ -100,6 +102,8 @@ export function exitCodeFor(reason: FailureReason): number {
       return 5;
     case 'storage-full':
       return 6;
+    case 'out-of-memory':
+      return 7;
     case 'interrupted':
       return 130;
     case 'internal':

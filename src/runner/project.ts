@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { lockPathFor } from '../cache/lock-file.js';
 import { packageRoot } from '../package-root.js';
-import { simdKernelsEnabled } from '../training/env.js';
+import { HEAP_ENV, heapCapFromEnv, simdKernelsEnabled } from '../training/env.js';
 
 export { packageRoot };
 
@@ -69,7 +69,10 @@ export function tfjsVersion(): string {
  */
 export function backendFingerprint(request: string): string {
   const backend = expectedBackend(request);
-  return backend === 'wasm' && !simdKernelsEnabled() ? 'wasm (PIPE_SIMD_KERNELS=off)' : backend;
+  if (backend !== 'wasm') return backend;
+  // A heap cap changes what micro_batch: auto picks (see src/training/memory-plan.ts).
+  const marks = [...(simdKernelsEnabled() ? [] : ['PIPE_SIMD_KERNELS=off']), ...(heapCapFromEnv() === null ? [] : [`${HEAP_ENV}=${process.env[HEAP_ENV]}`])];
+  return marks.length ? `wasm (${marks.join(', ')})` : backend;
 }
 
 export function expectedBackend(request: string): string {

@@ -1,6 +1,8 @@
 // Batches cut from the Float32Array data directly: model.fit() gathers every batch with GatherV2 and
 // wasm's Slice copies the whole input first, both slow on wasm.
 import { tf } from './tf.js';
+import { inferenceBatch } from './memory-plan.js';
+import { asOutOfMemory } from './wasm-heap.js';
 
 /** x [n, h·factor, w·factor, cin] and y [n, h, w, cout], channels-last (x may be on a finer grid). */
 export interface Arrays {
@@ -62,8 +64,20 @@ export function batchArray(data: Float32Array, sampleSize: number, order: ArrayL
   return buf;
 }
 
-/** Model outputs for every sample, in order, as one channels-last Float32Array. */
-export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number): Promise<Float32Array> {
+/**
+ * Model outputs for every sample, in order, as one channels-last Float32Array; `batchSize` samples per
+ * forward pass, fewer where that many would not fit in the backend's memory.
+ */
+export async function predict(model: tf.LayersModel, x: InputArrays, batchSize: number, opts: { memoryLimit?: number } = {}): Promise<Float32Array> {
+  const shape = xShape(x);
+  try {
+    return await predictIn(model, x, await inferenceBatch(model, shape, Math.min(batchSize, x.n), opts.memoryLimit));
+  } catch (err) {
+    throw asOutOfMemory(err, `inference on ${x.n} samples of ${shape[0]}×${shape[1]}`);
+  }
+}
+
+async function predictIn(model: tf.LayersModel, x: InputArrays, batchSize: number): Promise<Float32Array> {
   const shape = xShape(x);
   const sample = size(shape);
   let out: Float32Array | null = null;

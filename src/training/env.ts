@@ -21,6 +21,24 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
+/**
+ * A cap, in MiB, on each tfjs-wasm instance's heap (below the 4 GiB it can address): allocations past it
+ * fail as out-of-memory, and `micro_batch: auto` plans against it. For sharing a small machine between
+ * several trainings, and for tests. It changes what auto picks, so it is part of the fingerprint.
+ */
+export const HEAP_ENV = 'PIPE_WASM_HEAP_MB';
+
+/** The heap cap in bytes, or null when unset. */
+export function heapCapFromEnv(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env[HEAP_ENV];
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 16 || n > 4095) {
+    throw new PipeError('usage', `${HEAP_ENV} must be an integer from 16 to 4095 (MiB of wasm heap per training), got '${raw}'`);
+  }
+  return n * 2 ** 20;
+}
+
 export function simdKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env[SIMD_ENV] || 'on';
   if (v !== 'on' && v !== 'off') throw new PipeError('usage', `${SIMD_ENV} must be 'on' or 'off', got '${v}'`);
@@ -30,7 +48,7 @@ export function simdKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolea
 /** What is wrong with the variables `pipe run` reads, one message each; empty when they are fine. */
 export function environmentProblems(env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
-  for (const check of [simdKernelsEnabled]) {
+  for (const check of [simdKernelsEnabled, heapCapFromEnv]) {
     try {
       check(env);
     } catch (err) {

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, tf } from './tf.js';
 import { lossFn, type LossName } from './losses.js';
+import { asOutOfMemory, OutOfMemoryError } from './wasm-heap.js';
 
 export interface GradWorkerInit {
   topology: unknown;
@@ -19,7 +20,7 @@ export interface GradRequest {
   b: number;
 }
 
-export type GradReply = { ok: true; loss: number; grads: Float32Array[] } | { ok: false; error: string };
+export type GradReply = { ok: true; loss: number; grads: Float32Array[] } | { ok: false; error: string; outOfMemory?: boolean };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -44,8 +45,9 @@ async function main(): Promise<void> {
       tf.dispose([xb, yb, value, ...Object.values(grads)]);
       const reply: GradReply = { ok: true, loss: l, grads: out };
       port.postMessage(reply, out.map((g) => g.buffer));
-    } catch (err) {
-      const reply: GradReply = { ok: false, error: (err as Error).message };
+    } catch (caught) {
+      const err = asOutOfMemory(caught, `gradient worker, ${req.b} samples`);
+      const reply: GradReply = { ok: false, error: (err as Error).message, ...(err instanceof OutOfMemoryError ? { outOfMemory: true } : {}) };
       port.postMessage(reply);
     }
   });

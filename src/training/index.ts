@@ -9,3 +9,6 @@ export { predict, xShape, yShape } from './batches.js';
 export { saveModel, loadModel } from './model-io.js';
 export { assertTrainableOnBackend, untrainableLayers } from './trainable.js';
 export { THREADS_ENV, threadsFromEnv, shardingObstacle } from './sharded-gradients.js';
+export { describePlan, HEAP_MARGIN } from './memory-plan.js';
+export type { MemoryPlan, MicroBatchSetting } from './memory-plan.js';
+export { OutOfMemoryError, WASM_HEAP_MAX } from './wasm-heap.js';

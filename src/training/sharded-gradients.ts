@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { tf } from './tf.js';
 import type { GradReply, GradRequest, GradWorkerInit } from './grad-worker.js';
 import type { LossName } from './losses.js';
+import { OutOfMemoryError } from './wasm-heap.js';
 
 export { THREADS_ENV, threadsFromEnv } from './env.js';
 
@@ -159,7 +160,7 @@ export function startShards(opts: {
       const failed = others.find((r) => !r.ok);
       if (failed !== undefined && !failed.ok) {
         tf.dispose(first.grads);
-        throw new Error(`gradient worker failed: ${failed.error}`);
+        throw failed.outOfMemory ? new OutOfMemoryError(failed.error) : new Error(`gradient worker failed: ${failed.error}`);
       }
       let lossSum = (first.loss * sizes[0]) / b;
       const grads = tf.tidy(() => {

@@ -7,6 +7,7 @@ import { simdKernelsEnabled } from './wasm-kernels/simd-module.js';
 import { FUSED_ADAM, type FusedAdamAttrs } from './wasm-kernels/adam.js';
 import { tfjsVersion } from './tfjs-version.js';
 import { PipeError } from '../failure/pipe-error.js';
+import { guardWasmMalloc } from './wasm-heap.js';
 
 export { tf };
 // Also importable alone from './tfjs-version.js', which does not load tfjs (what `pipe status` needs).
@@ -54,6 +55,7 @@ async function useWasm(): Promise<BackendInfo> {
     throw new PipeError('backend-unavailable', 'the tfjs wasm backend failed to initialise', { hint: 'reinstall @tensorflow/tfjs-backend-wasm (npm install)' });
   }
   await tf.ready();
+  guardWasmMalloc(tf.backend());
   const kernels = simdKernelsEnabled() ? "pipe's SIMD kernels + XNNPACK" : 'XNNPACK only (PIPE_SIMD_KERNELS=off)';
   return { name: 'wasm', detail: `@tensorflow/tfjs-backend-wasm ${tfjsVersion()} (${kernels}, 1 thread)` };
 }

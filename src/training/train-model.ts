@@ -8,7 +8,9 @@ import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './
 import { Optimizer, type OptimizerConfig } from './optimizers.js';
 import { LrSchedule, type ScheduleConfig } from './schedules.js';
 import { SeededRandom } from './seeded-random.js';
-import { shardingObstacle, startShards, threadsFromEnv, type ShardedStep } from './sharded-gradients.js';
+import { shardingObstacle, shardSizes, startShards, threadsFromEnv, type ShardedStep } from './sharded-gradients.js';
+import { addressableBytes, measureFootprint, planMicroBatch, type MemoryPlan, type MicroBatchSetting } from './memory-plan.js';
+import { asOutOfMemory } from './wasm-heap.js';
 import { assertTrainableOnBackend } from './trainable.js';
 
 export interface TrainConfig {
@@ -23,6 +25,12 @@ export interface TrainConfig {
   earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
   /** Clip gradients to this global L2 norm. */
   clipNorm?: number;
+  /**
+   * Samples per forward/backward pass; a batch larger than this is computed as micro-batches whose
+   * gradients are summed (weighted by size) before one optimizer step. 'auto' or unset: the whole batch
+   * when it fits in the backend's memory, else the largest micro-batch that does (memory-plan.ts).
+   */
+  microBatch?: MicroBatchSetting;
 }
 
 export interface EpochReport {
@@ -79,6 +87,12 @@ export interface TrainOptions {
    * and models it cannot shard exactly train on one thread. Leave it at 1 when processes already fill the cores.
    */
   threads?: number;
+  /** What is trained, for messages ("plain_cnn_attention"). */
+  label?: string;
+  /** Told the memory plan once, before the first epoch. */
+  onPlan?: (plan: MemoryPlan) => void;
+  /** Plan micro-batches as if the backend could address only this many bytes (tests, benches). */
+  memoryLimit?: number;
 }
 
 function validate(c: TrainConfig): void {
@@ -89,6 +103,7 @@ function validate(c: TrainConfig): void {
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad(`batchSize must be a positive integer, got ${c.batchSize}`);
   if (!(c.optimizer.lr > 0)) bad(`optimizer.lr must be > 0, got ${c.optimizer.lr}`);
   if (c.clipNorm !== undefined && !(c.clipNorm > 0)) bad(`clipNorm must be > 0, got ${c.clipNorm}`);
+  if (c.microBatch !== undefined && c.microBatch !== 'auto' && (!Number.isInteger(c.microBatch) || c.microBatch < 1)) bad(`microBatch must be 'auto' or a positive integer, got ${c.microBatch}`);
 }
 
 const readWeights = (vars: tf.Tensor[]): Float32Array[] => vars.map((v) => (v.dataSync() as Float32Array).slice());
@@ -134,11 +149,18 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const threads = opts.threads ?? threadsFromEnv();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads} (a positive integer)`);
   const shards = threads > 1 && shardingObstacle(model) === null ? threads : 1;
-  // The shard count changes the last bits of every step, so a checkpoint only resumes under the same one.
+  const { xs, ys, xSize, ySize } = sampleLayout(train);
+  const what = `${opts.label ?? 'the model'} at ${xs[0]}×${xs[1]}`;
+  const plan = await memoryPlan(model, loss, { xs, ys, shards, what, batch: Math.min(config.batchSize, train.n), setting: config.microBatch, limit: opts.memoryLimit });
+  opts.onPlan?.(plan);
+  // Below the batch only when it does not fit: otherwise every step and evaluation runs as it always has.
+  const micro = plan.micro < plan.batch ? plan.micro : config.batchSize;
+  // The shard count and micro-batch change the last bits of every step, so a checkpoint only resumes under the same ones.
   const key = createHash('sha256')
     .update(JSON.stringify({
       config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout, ...(train.factor !== 1 ? [train.factor] : [])], weights: allVars.map((v) => v.shape),
       ...(shards > 1 ? { shards } : {}),
+      ...(micro < config.batchSize ? { micro } : {}),
     }))
     .digest('hex');
 
@@ -163,7 +185,6 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const means = channelMeans(train.y, train.cout);
   const dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
 
-  const { xs, ys, xSize, ySize } = sampleLayout(train);
   const es = config.earlyStopping;
   let status: TrainResult['status'] = state.finished ?? 'complete';
 
@@ -188,6 +209,50 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     value.dispose();
     return v;
   };
+  // One batch as micro-batches: each one's mean-loss gradient, weighted by its share of the batch, is
+  // summed before one update. Batch-norm layers see (and update their moving statistics from) each
+  // micro-batch, as in PyTorch's gradient accumulation; dropout draws a mask per micro-batch.
+  const accumulated = async (order: Int32Array | number[], start: number, end: number, lr: number): Promise<number> => {
+    const b = end - start;
+    let acc: tf.Tensor[] | null = null;
+    let lossSum = 0;
+    try {
+      let from = start;
+      for (const s of shardSizes(b, Math.ceil(b / micro))) {
+        const to = from + s;
+        let part: { loss: number; grads: tf.Tensor[] };
+        if (sharded !== null) {
+          part = await sharded.compute(batchArray(train.x, xSize, order, from, to), batchArray(train.y, ySize, order, from, to), s);
+        } else {
+          const xb = batchTensor(train.x, xSize, xs, order, from, to);
+          const yb = batchTensor(train.y, ySize, ys, order, from, to);
+          try {
+            part = random.asMathRandom(() => gradients(xb, yb));
+          } finally {
+            tf.dispose([xb, yb]);
+          }
+        }
+        const w = s / b;
+        const prev: tf.Tensor[] | null = acc;
+        acc = tf.tidy(() => part.grads.map((g, i) => (prev === null ? tf.mul(g, w) : tf.add(prev[i]!, tf.mul(g, w)))));
+        tf.dispose(part.grads);
+        if (prev !== null) tf.dispose(prev);
+        lossSum += part.loss * w;
+        from = to;
+        await new Promise((r) => setImmediate(r));
+      }
+      update(acc!, lr);
+    } finally {
+      if (acc !== null) tf.dispose(acc);
+    }
+    return lossSum;
+  };
+  const gradients = (xb: tf.Tensor, yb: tf.Tensor): { loss: number; grads: tf.Tensor[] } => {
+    const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
+    const l = value.dataSync()[0]!;
+    value.dispose();
+    return { loss: l, grads: vars.map((v) => grads[v.name]!) };
+  };
   const sharded: ShardedStep | null =
     shards > 1
       ? startShards({
@@ -206,7 +271,9 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
         const end = Math.min(train.n, start + config.batchSize);
         const lr = schedule.at(optimizer.step);
         let l: number;
-        if (sharded !== null) {
+        if (end - start > micro) {
+          l = await accumulated(order, start, end, lr);
+        } else if (sharded !== null) {
           const xa = batchArray(train.x, xSize, order, start, end);
           const { loss: value, grads } = await sharded.compute(xa, batchArray(train.y, ySize, order, start, end), end - start);
           try {
@@ -229,7 +296,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
         await new Promise((r) => setImmediate(r));
       }
       const trainLoss = sum / train.n;
-      const valLoss = val.n > 0 ? evaluate(model, val, config.batchSize, loss) : trainLoss;
+      const valLoss = val.n > 0 ? evaluate(model, val, micro, loss) : trainLoss;
       if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
       schedule.endEpoch(valLoss);
       const h = state.history;
@@ -256,6 +323,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
       });
       opts.onEpoch?.({ epoch, epochs: config.epochs, train: trainLoss, val: valLoss, lr: lr0, seconds });
     }
+  } catch (err) {
+    throw asOutOfMemory(err, `${what}, batch ${config.batchSize}${micro < config.batchSize ? `, micro-batch ${micro}` : ''}`);
   } finally {
     await sharded?.close();
   }
@@ -276,4 +345,25 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
       status,
     },
   };
+}
+
+/** The micro-batch for this training: measured on wasm (the one backend whose memory pipe knows), as given elsewhere. */
+async function memoryPlan(
+  model: tf.LayersModel,
+  loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar,
+  o: { xs: [number, number, number]; ys: [number, number, number]; shards: number; what: string; batch: number; setting: MicroBatchSetting | undefined; limit?: number },
+): Promise<MemoryPlan> {
+  const addressable = addressableBytes();
+  const limit = addressable === null ? null : Math.min(addressable, o.limit ?? addressable);
+  let footprint = null;
+  if (limit !== null) {
+    try {
+      footprint = await measureFootprint(model, o.xs, o.ys, loss);
+    } catch (err) {
+      throw asOutOfMemory(err, `${o.what}: measuring one sample's training step`);
+    }
+  }
+  // Besides the measured pass a step holds the summed gradients and the optimizer's temporaries.
+  const weightBytes = model.trainableWeights.reduce((sum, w) => sum + 4 * w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+  return planMicroBatch({ setting: o.setting, batch: o.batch, shards: o.shards, footprint, limit, what: o.what, extra: 3 * weightBytes });
 }

@@ -1,4 +1,5 @@
 // Refuses, before any epoch runs, models that this tfjs build cannot train, naming the layers and why.
+import { OutOfMemoryError, SHRINK_MODEL_HINT } from './wasm-heap.js';
 import { tf } from './tf.js';
 import { assertTrainingBackend } from './tf.js';
 
@@ -52,6 +53,9 @@ export function assertTrainableOnBackend(model: tf.LayersModel): void {
       tf.dispose([value, ...Object.values(grads)]);
     });
   } catch (err) {
+    if (err instanceof OutOfMemoryError) {
+      throw new OutOfMemoryError(`${model.name}: even one sample does not fit: a trial training step on one sample failed: ${err.message}`, SHRINK_MODEL_HINT);
+    }
     const msg = (err as Error).message;
     const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg);
     if (missing) {

@@ -71,6 +71,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const config = toTrainConfig(payload.train, payload.seed);
   let result;
   let model;
+  let plan: import('../../src/training/index.js').MemoryPlan | undefined;
   try {
     ({ model, result } = await training.trainModel({
       build: () => buildModel(payload.model, shapes, payload.hp),
@@ -79,6 +80,11 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
       config,
       checkpointDir: ctx.workDir,
       threads: payload.train.threads,
+      label: payload.model,
+      onPlan: (p) => {
+        plan = p;
+        ctx.progress(training.describePlan(p));
+      },
       onEpoch: (r) => ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`),
       shouldStop: pruneCheck,
     }));
@@ -96,7 +102,9 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   // Wall-clock time goes to timing.json so every other output is byte-for-byte reproducible.
   const { seconds, ...stableHistory } = h;
   await writeFile(join(ctx.outDir, 'history.json'), JSON.stringify(stableHistory, null, 1));
-  await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds }, null, 1));
+  // Also volatile, so beside the seconds: the process's peak RSS and what the memory plan chose.
+  const memory = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), microBatch: plan?.micro ?? null, estimatedStepMiB: plan?.estimate != null ? Math.round(plan.estimate / 2 ** 20) : null };
+  await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds, ...memory }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
   const summary: FitSummary = {
     model: payload.model,

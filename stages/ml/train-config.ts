@@ -24,6 +24,7 @@ export function toTrainConfig(s: TrainSettings, seed: number): TrainConfig {
     schedule,
     earlyStopping: s.early_stopping ? { patience: s.early_stopping.patience, minDelta: s.early_stopping.min_delta, restoreBest: s.early_stopping.restore_best } : undefined,
     clipNorm: s.clip_norm ?? undefined,
+    ...(s.micro_batch !== undefined ? { microBatch: s.micro_batch } : {}),
   };
 }
 

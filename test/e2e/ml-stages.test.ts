@@ -85,3 +85,29 @@ stages:
   const h = JSON.parse(p.read('results/A/models/unet/history.json'));
   assert.equal(h.val.length, 40);
 });
+
+test('a training that cannot fit in memory even at one sample is refused before training: exit 7, the numbers, nothing cached', (t) => {
+  const p = new Project({
+    'pipeline.yaml': `${DATA}train: { epochs: 2, batch_size: 4 }
+model_params:
+  plain_cnn_attention: { heads: 6, keyDim: 32, kvPool: 1 }
+stages:
+  A:
+    kind: train
+    data: small
+    models: [plain_cnn_attention]
+`,
+  });
+  t.after(() => p.cleanup());
+  const r = p.runJson(['run', '--no-plots'], { PIPE_WASM_HEAP_MB: '16' });
+  assert.equal(r.result.code, 7, r.result.stderr);
+  assert.equal(r.stages.A!.status, 'failed');
+  // One sample passes the trial step, two fail inside the measurement (a real out-of-memory under the cap):
+  // the plan refuses it with the one-sample size (or, on another tfjs, the trial step does).
+  assert.match(r.result.stderr, /unit 'plain_cnn_attention': plain_cnn_attention(: | at 16×16, batch 4: )even one sample does not fit: .*(needs about [\d.]+ MiB of tensors; pipe plans to fill at most 70 % \(11\.2 MiB\) of the 16\.0 MiB|past its 16\.0 MiB cap \(PIPE_WASM_HEAP_MB\))/);
+  assert.match(r.result.stderr, /hint: .*kvPool/);
+  assert.doesNotMatch(r.result.stderr, /\n\s+at /, 'no stack');
+  assert.doesNotMatch(r.result.stderr, /epoch 1\/2/, 'refused before the first epoch');
+  assert.ok(!p.exists('results/A'));
+  assert.deepEqual(p.exists('.pipe/cache/units') ? readdirSync(join(p.dir, '.pipe/cache/units')) : [], []);
+});

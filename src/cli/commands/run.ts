@@ -103,8 +103,9 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
-    // Invalid data is the user's input, not a broken stage: it gets its own exit code.
-    const reason = failed.every((f) => f.reason === 'data-invalid') ? 'data-invalid' : 'stage-failed';
+    // One shared reason (bad data, not enough memory) keeps its own exit code; a mix is a stage failure.
+    const shared = failed[0]!.reason;
+    const reason = (shared === 'data-invalid' || shared === 'out-of-memory') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
     throw new PipeError(reason, `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
       hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
     });
