@@ -3,16 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProcessPool, type UnitJob } from '../../src/runner/executor.js';
 
 const script = fileURLToPath(new URL('./stand-in-worker.js', import.meta.url));
 
 /** Runs units of the given widths; returns the most cores busy at once and the order they started in. */
-async function schedule(size: number, cores: number[]): Promise<{ peak: number; order: number[] }> {
+async function schedule(size: number, cores: number[], barrier?: { dir: string; parties: number }): Promise<{ peak: number; order: number[] }> {
   const pool = new ProcessPool(size, process.env, script);
   const spans: { start: number; end: number; cores: number; i: number }[] = [];
   const job = (i: number): UnitJob => ({
-    stage: 'S', kind: 'stand-in', id: `u${i}`, payload: { ms: 150 }, locals: null, outDir: '', workDir: '', projectDir: '', backend: 'auto', cores: cores[i]!,
+    stage: 'S', kind: 'stand-in', id: `u${i}`, payload: { ms: 150, ...(barrier ? { barrier: barrier.dir, parties: barrier.parties } : {}) }, locals: null, outDir: '', workDir: '', projectDir: '', backend: 'auto', cores: cores[i]!,
   });
   await Promise.all(
     cores.map((c, i) => {
@@ -33,7 +36,14 @@ async function schedule(size: number, cores: number[]): Promise<{ peak: number; 
 
 test('units taking 2 cores in a pool of 2 run one at a time; 1-core units two at a time', async () => {
   assert.deepEqual(await schedule(2, [2, 2, 2]), { peak: 2, order: [0, 1, 2] });
-  assert.equal((await schedule(2, [1, 1, 1, 1])).peak, 2);
+  // The barrier holds each 1-core unit until two have started: side by side they overlap however slowly
+  // worker processes start; run one at a time, the first would wait 30 s alone and the peak would be 1.
+  const dir = mkdtempSync(join(tmpdir(), 'pipe-pool-'));
+  try {
+    assert.equal((await schedule(2, [1, 1], { dir, parties: 2 })).peak, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('mixed widths never exceed the pool; a unit wider than the pool runs alone', async () => {
