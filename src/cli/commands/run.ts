@@ -14,6 +14,7 @@ import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
 import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
+import { executorName, makeExecutor } from '../../runner/executor-choice.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -22,6 +23,9 @@ export interface RunFlags extends GlobalOptions {
   keepGoing?: boolean;
   jobs?: string;
   plots?: boolean;
+  executor?: string;
+  redis?: string;
+  store?: string;
 }
 
 export function parseJobs(v: string | undefined): number {
@@ -41,6 +45,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       throw new PipeError('usage', `--stage ${t}: no such stage${didYouMean(t, [...p.byName.keys()])}`, { hint: `stages: ${[...p.byName.keys()].join(', ')}` });
     }
   }
+  executorName(flags, p);
   const states = await computeStates(ctx);
   const plan = makePlan(p.stages, states, targets, !!flags.force);
   if (flags.dryRun) {
@@ -64,7 +69,9 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
       const freshStates = await computeStates(fresh);
+      const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m));
       outcomes = await runPlan({
+        executor,
         pipeline: fresh.pipeline,
         paths: fresh.paths,
         states: freshStates,
@@ -103,9 +110,9 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
-    // One shared reason (bad data, not enough memory) keeps its own exit code; a mix is a stage failure.
+    // One shared reason (bad data, not enough memory, no executor) keeps its own exit code; a mix is a stage failure.
     const shared = failed[0]!.reason;
-    const reason = (shared === 'data-invalid' || shared === 'out-of-memory') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
+    const reason = (shared === 'data-invalid' || shared === 'out-of-memory' || shared === 'executor-unavailable') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
     throw new PipeError(reason, `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
       hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
     });
