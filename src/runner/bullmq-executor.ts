@@ -62,6 +62,8 @@ export interface BullmqExecutorOptions {
 
 export class BullmqExecutor implements Executor {
   private conn?: Redis;
+  private eventsConn?: Redis;
+  private removals: Promise<unknown>[] = [];
   private queue?: Queue;
   private events?: QueueEvents;
   private ready?: Promise<void>;
@@ -81,6 +83,7 @@ export class BullmqExecutor implements Executor {
       this.conn = conn;
       const eventsConn = redisClient(this.o.redisUrl, true);
       await connectOrFail(eventsConn, this.o.redisUrl);
+      this.eventsConn = eventsConn;
       this.queue = new Queue(QUEUE_NAME, { connection: conn });
       this.events = new QueueEvents(QUEUE_NAME, { connection: eventsConn });
       this.events.on('error', () => {});
@@ -198,8 +201,13 @@ export class BullmqExecutor implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.lostTimer);
-    await this.events?.close().catch(() => {});
-    await this.queue?.close().catch(() => {});
+    await Promise.allSettled(this.removals);
+    // with Redis gone BullMQ's close never settles: give it a moment, then drop the connections (ours:
+    // BullMQ leaves connections it was given open)
+    const brief = (p: Promise<unknown> | undefined) => Promise.race([p?.catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await brief(this.events?.close());
+    await brief(this.queue?.close());
+    this.eventsConn?.disconnect();
     this.conn?.disconnect();
   }
 
@@ -213,9 +221,9 @@ export class BullmqExecutor implements Executor {
     }
     if (this.queue) {
       for (const id of ids) {
-        void this.queue.getJob(id).then(async (j) => {
+        this.removals.push(this.queue.getJob(id).then(async (j) => {
           if (j && ['waiting', 'delayed', 'prioritized'].includes(await j.getState())) await j.remove();
-        }).catch(() => {});
+        }).catch(() => {}));
       }
     }
   }

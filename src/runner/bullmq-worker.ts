@@ -33,7 +33,10 @@ export interface WorkerOptions {
   lockMs?: number;
 }
 
-type WireData = WireUnit & { refusedBy?: string[] };
+type WireData = WireUnit & { refusedBy?: string[]; firstRefusal?: number };
+
+/** how long a unit every live worker refused waits for a matching worker to join before it fails */
+const refusalGraceMs = () => Number(process.env.PIPE_REFUSAL_GRACE_MS ?? 10_000);
 
 export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<void> {
   const me = `${hostname()}:${process.pid}`;
@@ -61,12 +64,15 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
     const diffs = [...(await checkoutDifferences(w.checks, o.projectDir)), ...[backendDifference(w.checks, o.backend)].filter((d): d is string => !!d)];
     if (diffs.length) {
       const message = `unit '${w.id}' of stage ${w.stage}: ${diffs.join('; ')}`;
-      o.log(`refusing ${message}`);
-      await job.updateProgress({ refused: message, worker: me } satisfies WireProgress);
+      if (!w.refusedBy?.includes(me)) {
+        o.log(`refusing ${message}`);
+        await job.updateProgress({ refused: message, worker: me } satisfies WireProgress);
+      }
       const refusedBy = [...new Set([...(w.refusedBy ?? []), me])];
-      await job.updateData({ ...w, refusedBy });
+      const firstRefusal = w.firstRefusal ?? Date.now();
+      await job.updateData({ ...w, refusedBy, firstRefusal });
       const live = await queue.getWorkersCount().catch(() => 0);
-      if (refusedBy.length >= Math.max(1, live)) {
+      if (refusedBy.length >= Math.max(1, live) && Date.now() - firstRefusal >= refusalGraceMs()) {
         throw new UnrecoverableError(encodeFailure({ reason: 'worker-mismatch', message: `every worker refused it: ${message}`, hint: 'check out the runner\'s commit (and npm install) on the workers' }));
       }
       return backOff(500);
