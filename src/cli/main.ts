@@ -66,6 +66,14 @@ export function buildProgram(signal: AbortSignal): Command {
       process.exitCode = await workerCommand(opts, signal);
     });
 
+  program
+    .command('unit <file>', { hidden: true })
+    .description('run one unit described by FILE (what a Slurm job runs on the compute node)')
+    .action(async (file: string) => {
+      const { unitCommand } = await import('./commands/unit.js');
+      process.exitCode = await unitCommand(file, signal);
+    });
+
   common(program.command('status'))
     .description('list every stage as fresh or stale, with the reasons')
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))

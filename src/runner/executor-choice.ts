@@ -35,7 +35,7 @@ export function redisUrl(flags: ExecutorFlags, p: Pipeline | undefined, where: s
 }
 
 /** The executor for a run, or undefined for the local pool (runPlan's default). */
-export async function makeExecutor(flags: ExecutorFlags, p: Pipeline, paths: ProjectPaths, warn: (m: string) => void, onJob?: (unit: string, id: string) => void): Promise<Executor | undefined> {
+export async function makeExecutor(flags: ExecutorFlags, p: Pipeline, paths: ProjectPaths, warn: (m: string) => void, onJob?: (stage: string, unit: string, id: string) => void): Promise<Executor | undefined> {
   const name = executorName(flags, p);
   if (name === 'local') return undefined;
   if (name === 'bullmq') {
@@ -45,6 +45,6 @@ export async function makeExecutor(flags: ExecutorFlags, p: Pipeline, paths: Pro
     const { BullmqExecutor } = await import('./bullmq-executor.js');
     return new BullmqExecutor({ redisUrl: redis, store, uploadRoots: [paths.results, paths.cache, paths.pipeDir], projectDir: p.dir, warn });
   }
-  void onJob;
-  throw new PipeError('usage', `executor ${name} is not built yet`);
+  const { SlurmExecutor } = await import('./slurm-executor.js');
+  return new SlurmExecutor({ pipeline: p, paths, warn, onJob });
 }

@@ -17,6 +17,8 @@ export interface UnitChecks {
   backend: string;
   /** project or package files (relative labels) whose content hash is part of the payload → their hash */
   files: Record<string, string>;
+  /** model files (relative labels) whose hash (with their relative imports) is part of the payload */
+  models: Record<string, string>;
 }
 
 export interface UnitJob {
@@ -39,6 +41,8 @@ export interface UnitJob {
 export interface UnitDone {
   /** the backend a training unit used; undefined for units that train nothing */
   backend?: string;
+  /** the scheduler's id for the unit's job (Slurm), shown next to the unit */
+  jobId?: string;
 }
 
 export interface Executor {

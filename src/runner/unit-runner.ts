@@ -27,9 +27,10 @@ export interface UnitKeyParts {
 export function unitChecks(payload: unknown, parts: UnitKeyParts): UnitChecks {
   const text = JSON.stringify(payload);
   const files: Record<string, string> = {};
-  for (const m of Object.values(parts.models ?? {})) if (text.includes(m.hash)) files[m.file] = m.hash;
+  const models: Record<string, string> = {};
+  for (const m of Object.values(parts.models ?? {})) if (text.includes(m.hash)) models[m.file] = m.hash;
   for (const [f, h] of Object.entries(parts.files ?? {})) if (text.includes(h)) files[f] = h;
-  return { tool: parts.tool, tfjs: parts.tfjs, backend: parts.backend, files };
+  return { tool: parts.tool, tfjs: parts.tfjs, backend: parts.backend, files, models };
 }
 
 export function unitKey(kind: string, payload: unknown, parts: UnitKeyParts): string {

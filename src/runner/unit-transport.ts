@@ -10,6 +10,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { hashFile } from '../cache/hash.js';
+import { hashWithImports } from '../model-kit/model-sources.js';
 import type { SharedStore } from '../cache/shared-store.js';
 import { PipeError } from '../failure/pipe-error.js';
 import type { Json } from '../../stages/api.js';
@@ -28,8 +29,6 @@ export interface WireUnit {
   backend: string;
   cores: number;
 }
-
-type Marker = { $tree: string; file?: string } | { $project: string } | { $package: string };
 
 function inside(root: string, p: string): string | undefined {
   const rel = relative(root, p);
@@ -95,15 +94,14 @@ export async function checkoutDifferences(checks: UnitChecks, projectDir: string
   if (tool !== checks.tool) out.push(`pipe version: this worker has ${tool}, the runner ${checks.tool} (package.json)`);
   const tfjs = tfjsVersion();
   if (tfjs !== checks.tfjs) out.push(`tfjs version: this worker has ${tfjs}, the runner ${checks.tfjs} (@tensorflow/tfjs-core)`);
-  for (const [label, want] of Object.entries(checks.files)) {
+  const compare = async (label: string, want: string, hash: (f: string) => Promise<string>, what: string) => {
     const file = [join(projectDir, label), join(packageRoot(), label)].find((f) => existsSync(f));
-    if (!file) {
-      out.push(`${label}: missing in this worker's checkout`);
-      continue;
-    }
-    const got = await hashFile(file);
-    if (got !== want) out.push(`${label}: differs from the runner's (sha256 ${got.slice(0, 12)} here, ${want.slice(0, 12)} there)`);
-  }
+    if (!file) return void out.push(`${label}: missing in this worker's checkout`);
+    const got = await hash(file);
+    if (got !== want) out.push(`${label}${what}: differs from the runner's (sha256 ${got.slice(0, 12)} here, ${want.slice(0, 12)} there)`);
+  };
+  for (const [label, want] of Object.entries(checks.files)) await compare(label, want, hashFile, '');
+  for (const [label, want] of Object.entries(checks.models ?? {})) await compare(label, want, async (f) => hashWithImports(f), ' (or a file it imports)');
   return out;
 }
 

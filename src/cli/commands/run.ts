@@ -63,13 +63,17 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
+  /** scheduler job ids per stage and unit (Slurm), for --json */
+  const slurmJobs: Record<string, Record<string, string[]>> = {};
   if (toRun.length) {
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
       const freshStates = await computeStates(fresh);
-      const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m));
+      const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m), (stage, unit, id) => {
+        (slurmJobs[stage] ??= {})[unit] = [...(slurmJobs[stage]?.[unit] ?? []), id];
+      });
       outcomes = await runPlan({
         executor,
         pipeline: fresh.pipeline,
@@ -98,7 +102,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   }
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}) })) })}\n`,
+      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}), ...(slurmJobs[o.name] ? { jobs: slurmJobs[o.name] } : {}) })) })}\n`,
     );
   } else if (toRun.length) {
     summarise(outcomes);
