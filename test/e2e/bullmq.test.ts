@@ -108,17 +108,17 @@ test('every worker refusing a unit fails it as worker-mismatch (exit 1), not a h
   assert.ok(!runner.exists('results/prep'));
 });
 
-test('Redis unreachable: exit 7 with the URL (no password), at once', (t) => {
+test('Redis unreachable: exit 8 with the URL (no password), at once', (t) => {
   const p = new Project(shellFiles());
   t.after(() => p.cleanup());
   const res = p.run(['run', '--no-plots', '--executor', 'bullmq', '--redis', 'redis://:s3cret@127.0.0.1:1', '--store', `dir://${p.dir}/store`]);
-  assert.equal(res.code, 7, res.stderr);
+  assert.equal(res.code, 8, res.stderr);
   assert.match(res.stderr, /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
   assert.doesNotMatch(res.stderr, /s3cret/);
   assert.ok(!p.exists('results/prep'));
 });
 
-test('Redis lost mid-run: exit 7 within seconds, nothing half-written; restarted, the rerun finishes with the same lock', async (t) => {
+test('Redis lost mid-run: exit 8 within seconds, nothing half-written; restarted, the rerun finishes with the same lock', async (t) => {
   const r = await rig(t);
   const local = copy(r, shellFiles());
   assert.equal(local.run(['run', '--no-plots']).code, 0);
@@ -130,7 +130,7 @@ test('Redis lost mid-run: exit 7 within seconds, nothing half-written; restarted
   await waitFor(() => w.count('train-a') === 1, 'unit a to start', 60_000);
   await r.redis.down();
   const end = await exitOf(run);
-  assert.equal(end.code, 7, run.output());
+  assert.equal(end.code, 8, run.output());
   assert.match(run.output(), /lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+/);
   assert.ok(!runner.exists('results/train'), 'no half-written stage');
   assert.ok(runner.exists('results/prep/prep.txt'), 'the finished stage stays');

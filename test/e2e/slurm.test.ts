@@ -77,10 +77,10 @@ test('Ctrl-C of the runner scancels its jobs: none is left in squeue', async () 
   await waitFor(() => cluster.live().length === 0, 'squeue to be empty', 30_000);
 });
 
-test('a rejected submission: exit 7 with sbatch\'s own message, nothing half-written', () => {
+test('a rejected submission: exit 8 with sbatch\'s own message, nothing half-written', () => {
   const p = project('slurm: { partition: no_such_partition }\n');
   const r = p.run(['run', '--no-plots', ...slurm], cluster.env);
-  assert.equal(r.code, 7, r.stderr);
+  assert.equal(r.code, 8, r.stderr);
   assert.match(r.stderr, /sbatch refused unit 'prep' of stage prep: .*[Ii]nvalid partition/);
   assert.ok(!p.exists('results/prep'));
 });
