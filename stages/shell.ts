@@ -28,6 +28,11 @@ interface ShellPayload {
   outs: string[];
   env: Record<string, string>;
   inputs: Record<string, string>;
+  [k: string]: Json;
+}
+
+/** where things are on this machine: not part of the key (a key with paths in it is useless to a shared cache) */
+interface ShellLocals {
   upstreamDirs: Record<string, string>;
   [k: string]: Json;
 }
@@ -58,8 +63,8 @@ const shell: StageKind<ShellParams> = {
         env,
         // content, not paths, decides reuse: file hashes and upstream fingerprints
         inputs: { ...ctx.fingerprint.files, ...Object.fromEntries(Object.entries(ctx.fingerprint.upstream).map(([k, v]) => [`upstream:${k}`, v])) },
-        upstreamDirs,
       } satisfies ShellPayload,
+      locals: { upstreamDirs } satisfies ShellLocals,
     }));
     const done = await ctx.runUnits(units);
     for (const [i, u] of done.entries()) {
@@ -71,8 +76,9 @@ const shell: StageKind<ShellParams> = {
   },
   async runUnit(payload, ctx) {
     const p = payload as ShellPayload;
+    const { upstreamDirs } = ctx.locals as ShellLocals;
     const { execa } = await import('execa');
-    const upstreamEnv = Object.fromEntries(Object.entries(p.upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
+    const upstreamEnv = Object.fromEntries(Object.entries(upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
     const res = await execa(p.cmd, {
       shell: true,
       cwd: ctx.projectDir,

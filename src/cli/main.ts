@@ -47,9 +47,31 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('-j, --jobs <n>', 'parallel workers for independent stages and units (default: number of cores)')
     .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .option('--no-plots', 'do not render charts after the run')
+    .option('--executor <name>', 'where units run: local, bullmq, slurm (default: executor: in pipeline.yaml, else local)')
+    .option('--redis <url>', 'bullmq: Redis URL (default $PIPE_REDIS_URL)')
+    .option('--store <url>', 'bullmq: shared store, dir:///path (default $PIPE_STORE_URL, then store: in pipeline.yaml)')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(opts, signal);
+    });
+
+  common(program.command('worker'))
+    .description('take units from a BullMQ queue and run them in this checkout (scale-out)')
+    .option('--redis <url>', 'Redis URL (default $PIPE_REDIS_URL)')
+    .option('--store <url>', 'shared store, dir:///path (default $PIPE_STORE_URL, then store: in pipeline.yaml)')
+    .option('--concurrency <n>', 'units at once (default 1)')
+    .addOption(new Option('-b, --backend <name>', 'training backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .action(async (opts) => {
+      const { workerCommand } = await import('./commands/worker.js');
+      process.exitCode = await workerCommand(opts, signal);
+    });
+
+  program
+    .command('unit <file>', { hidden: true })
+    .description('run one unit described by FILE (what a Slurm job runs on the compute node)')
+    .action(async (file: string) => {
+      const { unitCommand } = await import('./commands/unit.js');
+      process.exitCode = await unitCommand(file, signal);
     });
 
   common(program.command('status'))

@@ -7,7 +7,7 @@ import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { PipeError } from '../failure/pipe-error.js';
 import { getStageKind, stageKinds, type StageInputs } from '../../stages/api.js';
-import { pipelineSchema, stageBaseSchema, type DataConfig, type PipelineConfig } from './schema.js';
+import { pipelineSchema, stageBaseSchema, type DataConfig, type ExecutorName, type PipelineConfig, type SlurmResources } from './schema.js';
 import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile, type Plain, type SetOverride } from './overrides.js';
 import { hasPath, locate, readConfigSource, type ConfigPath, type ConfigSource } from './source.js';
 import { describeIssue, type IssueLike } from './issues.js';
@@ -21,6 +21,8 @@ export interface StageDef {
   /** validated params, inherited sections merged in: what the fingerprint hashes */
   params: Record<string, unknown>;
   inputs: StageInputs;
+  /** Slurm resources of this stage (not fingerprinted) */
+  slurm?: Partial<SlurmResources>;
 }
 
 export interface Pipeline {
@@ -37,6 +39,10 @@ export interface Pipeline {
   byName: Map<string, StageDef>;
   verify: NonNullable<PipelineConfig['verify']>;
   plots: NonNullable<PipelineConfig['plots']>;
+  executor: ExecutorName;
+  store?: string;
+  redis?: string;
+  slurm?: SlurmResources;
 }
 
 export interface LoadOptions {
@@ -88,7 +94,7 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     const schema = (kind.params as z.ZodObject<any>).extend(stageBaseSchema.shape).strict();
     const parsed = schema.safeParse(withInherited, { reportInput: true });
     if (!parsed.success) throw fail(firstIssue(parsed.error.issues), ['stages', name], schema, kind.inherits);
-    const { kind: _k, needs, description, ...params } = parsed.data as Plain & { needs: string[]; description?: string };
+    const { kind: _k, needs, description, slurm, ...params } = parsed.data as Plain & { needs: string[]; description?: string; slurm?: Partial<SlurmResources> };
     for (const [i, need] of needs.entries()) {
       if (!names.includes(need)) {
         throw fail({ path: ['needs', i], message: `stage '${name}' needs unknown stage '${need}'${didYouMean(need, names)}`, hint: `stages in this pipeline: ${names.join(', ')}` }, ['stages', name]);
@@ -117,7 +123,7 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
       if (!['small', 'big', 'test'].includes(set)) throw fail({ path: ['data'], message: `unknown data set '${set}'${didYouMean(set, ['small', 'big', 'test'])}`, hint: 'data sets are small, big and test' }, ['stages', name]);
     }
     validated[name] = { kind: kind.kind, params };
-    stages.push({ name, kind: kind.kind, needs, description, params, inputs });
+    stages.push({ name, kind: kind.kind, needs, description, params, inputs, ...(slurm ? { slurm } : {}) });
   }
   const cycle = findCycle(stages);
   if (cycle) {
@@ -144,6 +150,10 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     byName: new Map(stages.map((s) => [s.name, s])),
     verify: cfg.verify ?? { relative_tolerance: 0, cross_backend_tolerance: 0.05 },
     plots: cfg.plots ?? { width: 1600, height: 1000, maps: 3 },
+    executor: cfg.executor,
+    store: cfg.store,
+    redis: cfg.bullmq?.redis,
+    slurm: cfg.slurm,
   };
 }
 

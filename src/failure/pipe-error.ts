@@ -19,6 +19,7 @@ export type FailureReason =
   | 'backend-unavailable'
   | 'verify-drift'
   | 'worker-mismatch'
+  | 'executor-unavailable'
   | 'interrupted'
   | 'internal';
 
@@ -36,6 +37,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'backend-unavailable',
   'verify-drift',
   'worker-mismatch',
+  'executor-unavailable',
   'interrupted',
   'internal',
 ];
@@ -104,6 +106,8 @@ export function exitCodeFor(reason: FailureReason): number {
       return 6;
     case 'out-of-memory':
       return 7;
+    case 'executor-unavailable':
+      return 8;
     case 'interrupted':
       return 130;
     case 'internal':

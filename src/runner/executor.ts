@@ -1,14 +1,30 @@
 /**
  * The executor: "run this unit of work with these inputs, give me its outputs". Locally that is a pool of
  * worker processes, a fresh one per unit (so a crash or out-of-memory in one unit does not take the runner
- * down, and no state leaks from one unit into the next). Later executors (BullMQ, Slurm) implement the same.
+ * down, and no state leaks from one unit into the next). The BullMQ and Slurm executors implement the same
+ * interface (bullmq-executor.ts, slurm-executor.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '../../stages/api.js';
 import { fromFailure, PipeError, type Failure } from '../failure/pipe-error.js';
 
+/** What a unit's key was computed from that a remote worker must have the same of, or refuse the unit. */
+export interface UnitChecks {
+  tool: string;
+  tfjs: string;
+  /** the backend part of the key ('none' for units that train nothing) */
+  backend: string;
+  /** project or package files (relative labels) whose content hash is part of the payload → their hash */
+  files: Record<string, string>;
+  /** model files (relative labels) whose hash (with their relative imports) is part of the payload */
+  models: Record<string, string>;
+}
+
 export interface UnitJob {
+  /** the unit's cache key (what decides its result) */
+  key: string;
+  checks: UnitChecks;
   stage: string;
   kind: string;
   id: string;
@@ -25,6 +41,8 @@ export interface UnitJob {
 export interface UnitDone {
   /** the backend a training unit used; undefined for units that train nothing */
   backend?: string;
+  /** the scheduler's id for the unit's job (Slurm), shown next to the unit */
+  jobId?: string;
 }
 
 export interface Executor {
@@ -33,6 +51,9 @@ export interface Executor {
   /** stop everything now (Ctrl-C) */
   kill(): void;
 }
+
+/** The unit's process died (a signal, out of memory): worth retrying elsewhere, unlike a failure it reported. */
+export class WorkerCrashError extends PipeError {}
 
 interface Worker {
   child: ChildProcess;
@@ -108,7 +129,8 @@ export class ProcessPool implements Executor {
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       finish();
       const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
-      item.reject(new PipeError(this.closed ? 'interrupted' : 'stage-failed', `worker process ${how} while running unit '${item.job.id}'`));
+      const msg = `worker process ${how} while running unit '${item.job.id}'`;
+      item.reject(this.closed ? new PipeError('interrupted', msg) : new WorkerCrashError('stage-failed', msg));
     };
     w.child.on('message', onMessage);
     w.child.on('exit', onExit);

@@ -10,7 +10,7 @@ import { hashJson } from '../cache/hash.js';
 import type { CacheStore } from '../cache/store.js';
 import { PipeError } from '../failure/pipe-error.js';
 import type { UnitOutcome, UnitSpec } from '../../stages/api.js';
-import type { Executor } from './executor.js';
+import type { Executor, UnitChecks } from './executor.js';
 import type { Reporter } from './reporter.js';
 
 /** What a unit's key is made of besides its payload. */
@@ -18,6 +18,19 @@ export interface UnitKeyParts {
   tool: string;
   tfjs: string;
   backend: string;
+  /** the stage's model sources and project files: those whose hash is in a payload are checked by remote workers */
+  models?: Record<string, { file: string; hash: string }>;
+  files?: Record<string, string>;
+}
+
+/** The files a unit's key depends on (their hash is in its payload), for a remote worker to compare with its checkout. */
+export function unitChecks(payload: unknown, parts: UnitKeyParts): UnitChecks {
+  const text = JSON.stringify(payload);
+  const files: Record<string, string> = {};
+  const models: Record<string, string> = {};
+  for (const m of Object.values(parts.models ?? {})) if (text.includes(m.hash)) models[m.file] = m.hash;
+  for (const [f, h] of Object.entries(parts.files ?? {})) if (text.includes(h)) files[f] = h;
+  return { tool: parts.tool, tfjs: parts.tfjs, backend: parts.backend, files, models };
 }
 
 export function unitKey(kind: string, payload: unknown, parts: UnitKeyParts): string {
@@ -76,7 +89,7 @@ export class UnitRunner {
           this.o.reporter.unitEnd(stage, spec.id, 'reused');
           return { id: spec.id, key, dir: hit.files, reused: true };
         }
-        return this.execute(stage, kind, spec, key, tally);
+        return this.execute(stage, kind, spec, key, unitChecks(spec.payload, parts), tally);
       }),
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -85,14 +98,14 @@ export class UnitRunner {
     return settled.map((s) => (s as PromiseFulfilledResult<UnitOutcome>).value);
   }
 
-  private async execute(stage: string, kind: string, spec: UnitSpec, key: string, tally: UnitTally): Promise<UnitOutcome> {
+  private async execute(stage: string, kind: string, spec: UnitSpec, key: string, checks: UnitChecks, tally: UnitTally): Promise<UnitOutcome> {
     const { store, reporter, signal } = this.o;
     if (signal.aborted) throw new PipeError('interrupted', 'interrupted before it started');
     const workDir = join(this.o.workRoot, key);
     const tmp = store.beginSync();
     try {
       const done = await this.o.executor().run(
-        { stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: this.o.projectDir, backend: this.o.backend, cores: spec.cores ?? 1 },
+        { key, checks, stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: this.o.projectDir, backend: this.o.backend, cores: spec.cores ?? 1 },
         (text) => reporter.unitProgress(stage, spec.id, text),
         () => reporter.unitStart(stage, spec.id),
       );

@@ -14,6 +14,7 @@ import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
 import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
+import { executorName, makeExecutor } from '../../runner/executor-choice.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -22,6 +23,9 @@ export interface RunFlags extends GlobalOptions {
   keepGoing?: boolean;
   jobs?: string;
   plots?: boolean;
+  executor?: string;
+  redis?: string;
+  store?: string;
 }
 
 export function parseJobs(v: string | undefined): number {
@@ -41,6 +45,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       throw new PipeError('usage', `--stage ${t}: no such stage${didYouMean(t, [...p.byName.keys()])}`, { hint: `stages: ${[...p.byName.keys()].join(', ')}` });
     }
   }
+  executorName(flags, p);
   const states = await computeStates(ctx);
   const plan = makePlan(p.stages, states, targets, !!flags.force);
   if (flags.dryRun) {
@@ -58,13 +63,19 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
+  /** scheduler job ids per stage and unit (Slurm), for --json */
+  const slurmJobs: Record<string, Record<string, string[]>> = {};
   if (toRun.length) {
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
       const freshStates = await computeStates(fresh);
+      const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m), (stage, unit, id) => {
+        (slurmJobs[stage] ??= {})[unit] = [...(slurmJobs[stage]?.[unit] ?? []), id];
+      });
       outcomes = await runPlan({
+        executor,
         pipeline: fresh.pipeline,
         paths: fresh.paths,
         states: freshStates,
@@ -91,7 +102,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   }
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}) })) })}\n`,
+      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}), ...(slurmJobs[o.name] ? { jobs: slurmJobs[o.name] } : {}) })) })}\n`,
     );
   } else if (toRun.length) {
     summarise(outcomes);
@@ -103,9 +114,9 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
-    // One shared reason (bad data, not enough memory) keeps its own exit code; a mix is a stage failure.
+    // One shared reason (bad data, not enough memory, no executor) keeps its own exit code; a mix is a stage failure.
     const shared = failed[0]!.reason;
-    const reason = (shared === 'data-invalid' || shared === 'out-of-memory') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
+    const reason = (shared === 'data-invalid' || shared === 'out-of-memory' || shared === 'executor-unavailable') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
     throw new PipeError(reason, `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
       hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
     });
