@@ -14,6 +14,8 @@ import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
 import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
+import { endRecord, startRecord } from '../run-record.js';
+import type { RunRecorder } from '../../runs/run-recorder.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -58,23 +60,26 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
+  let recorder: RunRecorder | undefined;
   if (toRun.length) {
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
       const freshStates = await computeStates(fresh);
+      const freshPlan = makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force);
+      recorder = startRecord(fresh, freshStates, freshPlan, { config: flags.config, profile: flags.profile, sets: flags.set ?? [], jobs, expectedBackend: backend, targets: targets ?? [], force: !!flags.force }, reporter);
       outcomes = await runPlan({
         pipeline: fresh.pipeline,
         paths: fresh.paths,
         states: freshStates,
-        plan: makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force),
+        plan: freshPlan,
         lock: fresh.lock ?? { version: 1, pipeline: fresh.pipeline.name, profile: flags.profile ?? null, stages: {} },
         stat: fresh.stat,
         keepGoing: !!flags.keepGoing,
         jobs,
         backend: fresh.backend,
-        reporter,
+        reporter: recorder,
         signal,
       });
       if (flags.plots !== false && !signal.aborted) {
@@ -82,6 +87,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
         if (rendered.length) await renderAfterRun(fresh, rendered, reporter);
       }
     } finally {
+      if (recorder) endRecord(recorder, outcomes, ctx.paths.lock, signal.aborted);
       await reporter.close();
       lock.release();
     }
