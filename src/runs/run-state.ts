@@ -33,6 +33,8 @@ export interface StageView {
   started?: number;
   ended?: number;
   outcome?: StageOutcome;
+  /** the stage's own latest note ("tuning res_unet: 8 trials in batches of 2") */
+  note?: string;
   units: UnitView[];
 }
 
@@ -102,7 +104,8 @@ export function foldRun(events: RunEvent[], alive: (start: RunStart) => boolean)
         break;
       }
       case 'unit-progress':
-        unitOf(st, e.unit).text = e.text;
+        if (e.unit === st.name && !st.units.some((u) => u.id === e.unit)) st.note = e.text;
+        else unitOf(st, e.unit).text = e.text;
         break;
       case 'unit-end': {
         const u = unitOf(st, e.unit);
