@@ -62,15 +62,15 @@ const num = (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : v === un
 export function printComparison(c: Comparison, all: boolean): string {
   let out = `pipe compare ${c.old} → ${c.new}\n`;
   out += c.params.length ? `params that differ (${c.params.length}):\n` : 'params: identical\n';
-  if (c.params.length) out += formatTable([['param', 'old', 'new', 'stages'], ...c.params.map((p) => [p.path, shortValue(p.old), shortValue(p.new), p.stages.join(', ')])]);
+  if (c.params.length) out += formatTable([['param', 'old → new', 'stages'], ...c.params.map((p) => [p.path, `${shortValue(p.old)} → ${shortValue(p.new)}`, p.stages.join(', ')])]);
   const shown = c.metrics.filter((m) => all || m.changed);
   out += `metrics: ${c.metrics.filter((m) => m.changed).length} of ${c.metrics.length} changed${all ? '' : ' (--all lists the unchanged too)'}\n`;
   if (shown.length) {
     out += formatTable([
-      ['stage', 'metric', 'model', 'set', 'old', 'new', 'delta'],
+      ['stage', 'metric', 'model', 'set', 'old → new', 'delta'],
       ...shown.map((m) => {
         const k = metricParts(m.key);
-        return [m.stage, k.metric, k.model, k.set, num(m.old), num(m.new), deltaText(m)];
+        return [m.stage, k.metric, k.model, k.set, m.changed ? `${num(m.old)} → ${num(m.new)}` : num(m.new), deltaText(m)];
       }),
     ]);
   }
