@@ -15,7 +15,7 @@ const el = (tag, attrs = {}, ...children) => {
   for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 };
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === undefined || v === null ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))) : v === undefined || v === null ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
 const secs = (s) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
 const when = (t) => new Date(t).toLocaleString();
 
@@ -298,7 +298,7 @@ async function showCompare() {
   const changed = c.metrics.filter((m) => m.changed);
   fillTable($('cmp-metrics'), ['stage', 'metric', 'old', 'new', 'delta', 'delta %'], changed.map((m) => ({
     attrs: { 'data-metric': `${m.stage}:${m.key}` },
-    cells: [m.stage, m.key, m.old, m.new, m.delta ?? '–', m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–'],
+    cells: [m.stage, m.key, m.old, m.new, m.delta === undefined ? '–' : `${m.delta >= 0 ? '+' : ''}${fmt(m.delta)}`, m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–'],
   })));
   for (const [k, ch] of charts) if (k.startsWith('cmp|')) (ch.chart.destroy(), charts.delete(k));
   const units = Object.keys(curves.new).filter((u) => curves.old[u]);
@@ -357,4 +357,6 @@ events.addEventListener('run', (e) => {
   const run = JSON.parse(e.data);
   const showing = shownId ?? runs.at(-1)?.id;
   if (run.id === showing && !$('run-view').hidden) renderRun(run);
+  // a side of the comparison still running: its metrics arrive with its last line
+  if (!$('compare-view').hidden && [$('cmp-a').value, $('cmp-b').value].includes(run.id)) void showCompare();
 });
