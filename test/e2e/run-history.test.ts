@@ -99,7 +99,8 @@ test('compare two runs that differ in train.lr: exactly that param, metrics old 
 });
 
 test('kill -9 of the runner: the event log stays whole lines and the run reads as interrupted', async (t) => {
-  const p = new Project({ 'pipeline.yaml': tinyStudy(60) });
+  // 400 epochs: the run is still training when it is looked at and killed, even on an idle machine
+  const p = new Project({ 'pipeline.yaml': tinyStudy(400) });
   t.after(() => p.cleanup());
   const child = p.spawn(['run', '--no-plots']);
   const runsDir = join(p.dir, '.pipe/runs');
