@@ -23,6 +23,8 @@ export interface StageInputs {
 export interface UnitSpec {
   /** human-readable, unique within the stage: an architecture name, "trial-3" */
   id: string;
+  /** what this unit varies, for people (a trial's parameters): shown in run history and the dashboard, not hashed */
+  label?: Record<string, Json>;
   /** everything that determines the unit's result; hashed into its cache key */
   payload: Json;
   /** local details that do not change the result (folders of inputs); not hashed */
@@ -39,8 +41,18 @@ export interface UnitOutcome {
   reused: boolean;
 }
 
+/** One finished epoch of a training unit, as data (run history and the dashboard draw curves from it). */
+export interface EpochReport {
+  /** 0-based */
+  epoch: number;
+  epochs: number;
+  train: number;
+  val: number;
+  seconds: number;
+}
+
 export interface UnitProgress {
-  (message: string): void;
+  (message: string, epoch?: EpochReport): void;
 }
 
 export interface StageContext<P> {

@@ -75,7 +75,7 @@ const tune: StageKind<TuneParams> = {
           splitSeed: ctx.seed,
           pruning: { pruner: p.pruner as unknown as Json, earlier: earlierRecords(trial.number, study.batchSize, done) as unknown as Json[] },
         };
-        return { id: `trial-${trial.number}`, payload: { ...payload, trial: trial.number, params: trial.params } as unknown as Json, locals: locals as unknown as Json, cores: payload.train.threads };
+        return { id: `trial-${trial.number}`, label: trial.params as Record<string, Json>, payload: { ...payload, trial: trial.number, params: trial.params } as unknown as Json, locals: locals as unknown as Json, cores: payload.train.threads };
       });
       const outcomes = await ctx.runUnits(units);
       for (const [i, u] of outcomes.entries()) {

@@ -9,6 +9,7 @@ import { formatError } from './errors.js';
 import type { GlobalOptions } from './context.js';
 import { toolVersion } from '../runner/project.js';
 import { environmentProblems } from '../training/env.js';
+import { registerHistoryCommands } from './commands/history.js';
 
 /** Training settings from the environment are checked before anything runs (workers would each fail). */
 function checkEnvironment(): void {
@@ -99,7 +100,7 @@ export function buildProgram(signal: AbortSignal): Command {
 
   common(program.command('metrics'))
     .description('print the evaluation table (model × set)')
-    .option('--diff', 'compare with the committed lock, changed rows marked')
+    .option('--diff', 'compare with the committed lock: changed rows marked, values old → new')
     .action(async (opts) => {
       const { metricsCommand } = await import('./commands/metrics.js');
       process.exitCode = await metricsCommand(opts);
@@ -121,6 +122,8 @@ export function buildProgram(signal: AbortSignal): Command {
       const { gcCommand } = await import('./commands/gc.js');
       process.exitCode = await gcCommand(opts);
     });
+
+  registerHistoryCommands(program, signal);
 
   program
     .command('schema')

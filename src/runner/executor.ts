@@ -6,7 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Json } from '../../stages/api.js';
+import type { EpochReport, Json } from '../../stages/api.js';
 import { fromFailure, PipeError, type Failure } from '../failure/pipe-error.js';
 
 /** What a unit's key was computed from that a remote worker must have the same of, or refuse the unit. */
@@ -45,8 +45,11 @@ export interface UnitDone {
   jobId?: string;
 }
 
+/** progress from a running unit: a line for people and, after an epoch, the epoch as data */
+export type OnProgress = (text: string, epoch?: EpochReport) => void;
+
 export interface Executor {
-  run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone>;
+  run(job: UnitJob, onProgress: OnProgress, onStart?: () => void): Promise<UnitDone>;
   close(): Promise<void>;
   /** stop everything now (Ctrl-C) */
   kill(): void;
@@ -61,13 +64,13 @@ interface Worker {
 }
 
 type Msg =
-  | { type: 'progress'; text: string }
+  | { type: 'progress'; text: string; epoch?: EpochReport }
   | { type: 'done'; backend: string }
   | { type: 'error'; failure: Failure };
 
 export class ProcessPool implements Executor {
   private workers: Worker[] = [];
-  private queue: { job: UnitJob; onProgress: (t: string) => void; onStart?: () => void; resolve: (d: UnitDone) => void; reject: (e: Error) => void }[] = [];
+  private queue: { job: UnitJob; onProgress: OnProgress; onStart?: () => void; resolve: (d: UnitDone) => void; reject: (e: Error) => void }[] = [];
   private closed = false;
 
   constructor(
@@ -77,7 +80,7 @@ export class ProcessPool implements Executor {
     private readonly script: string = fileURLToPath(new URL('./worker-main.js', import.meta.url)),
   ) {}
 
-  run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
+  run(job: UnitJob, onProgress: OnProgress, onStart?: () => void): Promise<UnitDone> {
     if (this.closed) return Promise.reject(new PipeError('interrupted', 'the runner is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, onProgress, onStart, resolve, reject });
@@ -117,7 +120,7 @@ export class ProcessPool implements Executor {
       this.pump();
     };
     const onMessage = (m: Msg) => {
-      if (m.type === 'progress') item.onProgress(m.text);
+      if (m.type === 'progress') item.onProgress(m.text, m.epoch);
       else if (m.type === 'done') {
         finish();
         item.resolve({ backend: m.backend });

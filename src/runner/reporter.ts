@@ -2,6 +2,10 @@
  * What the runner tells the person watching. Implementations: plain lines (CI, pipes, --json) and
  * listr2 (a terminal), both in src/cli/.
  */
+import type { EpochReport, Json } from '../../stages/api.js';
+
+export type { EpochReport };
+
 export type StageStatus = 'ran' | 'fresh' | 'restored' | 'failed' | 'skipped';
 
 export interface StageOutcome {
@@ -17,12 +21,24 @@ export interface StageOutcome {
   backend?: string;
 }
 
+export type UnitEnd = 'ran' | 'reused' | 'failed' | 'interrupted';
+
+/** A unit a stage is about to run or reuse: its id, its cache key (units/<key>) and what it varies. */
+export interface PlannedUnit {
+  id: string;
+  key: string;
+  label?: Record<string, Json>;
+}
+
 export interface Reporter {
   stageStart(stage: string, why: string[]): void;
   stageEnd(outcome: StageOutcome): void;
+  /** every unit of one runUnits call, before any of them starts or is reused (counts, ETA) */
+  unitsPlanned?(stage: string, units: PlannedUnit[]): void;
   unitStart(stage: string, unit: string): void;
-  unitProgress(stage: string, unit: string, text: string): void;
-  unitEnd(stage: string, unit: string, how: 'ran' | 'reused' | 'failed' | 'interrupted'): void;
+  unitProgress(stage: string, unit: string, text: string, epoch?: EpochReport): void;
+  /** key: the unit's cache key, where the unit got that far */
+  unitEnd(stage: string, unit: string, how: UnitEnd, key?: string): void;
   info(message: string): void;
   warn(message: string): void;
   close(): Promise<void>;

@@ -69,6 +69,7 @@ export class UnitRunner {
     // Look everything up first, then dispatch the misses in the order given: with --jobs 1 units run in
     // declaration order, whatever order the cache lookups finish in.
     const keys = specs.map((spec) => unitKey(kind, spec.payload, parts));
+    this.o.reporter.unitsPlanned?.(stage, specs.map((s, i) => ({ id: s.id, key: keys[i]!, ...(s.label ? { label: s.label } : {}) })));
     const hits = await Promise.all(
       keys.map(async (key) => {
         if (force) {
@@ -86,7 +87,7 @@ export class UnitRunner {
           tally.reused++;
           const b = (hit.manifest.meta as { backend?: string }).backend;
           if (b) tally.backends.add(b);
-          this.o.reporter.unitEnd(stage, spec.id, 'reused');
+          this.o.reporter.unitEnd(stage, spec.id, 'reused', key);
           return { id: spec.id, key, dir: hit.files, reused: true };
         }
         return this.execute(stage, kind, spec, key, unitChecks(spec.payload, parts), tally);
@@ -106,18 +107,18 @@ export class UnitRunner {
     try {
       const done = await this.o.executor().run(
         { key, checks, stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: this.o.projectDir, backend: this.o.backend, cores: spec.cores ?? 1 },
-        (text) => reporter.unitProgress(stage, spec.id, text),
+        (text, epoch) => reporter.unitProgress(stage, spec.id, text, epoch),
         () => reporter.unitStart(stage, spec.id),
       );
       if (done.backend) tally.backends.add(done.backend);
       const entry = await store.commit('units', key, tmp, { stage, unit: spec.id, backend: done.backend });
       await rm(workDir, { recursive: true, force: true });
       tally.ran++;
-      reporter.unitEnd(stage, spec.id, 'ran');
+      reporter.unitEnd(stage, spec.id, 'ran', key);
       return { id: spec.id, key, dir: entry.files, reused: false };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
-      reporter.unitEnd(stage, spec.id, signal.aborted ? 'interrupted' : 'failed');
+      reporter.unitEnd(stage, spec.id, signal.aborted ? 'interrupted' : 'failed', key);
       if (err instanceof PipeError) throw new PipeError(err.reason, `unit '${spec.id}': ${err.message}`, { hint: err.hint, location: err.location, cause: err });
       throw err;
     }

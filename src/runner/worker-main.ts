@@ -30,8 +30,8 @@ async function runJob(job: UnitJob): Promise<void> {
       projectDir: job.projectDir,
       backend: job.backend,
       locals: job.locals,
-      progress: (text) => {
-        send({ type: 'progress', text });
+      progress: (text, epoch) => {
+        send({ type: 'progress', text, ...(epoch ? { epoch } : {}) });
       },
       setBackend: (b: string) => {
         backend = b;

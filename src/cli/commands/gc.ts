@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { CacheStore } from '../../cache/store.js';
 import { readLock } from '../../cache/lock-file.js';
 import { loadContext, type GlobalOptions } from '../context.js';
+import { listRunIds, runsDir } from '../../runs/run-log.js';
 
 export async function gcCommand(flags: GlobalOptions & { dryRun?: boolean }): Promise<number> {
   const ctx = await loadContext(flags);
@@ -41,6 +42,12 @@ export async function gcCommand(flags: GlobalOptions & { dryRun?: boolean }): Pr
   }
   if (!flags.dryRun) await rm(join(ctx.paths.cache, 'tmp'), { recursive: true, force: true });
   const mb = (freed / 1024 / 1024).toFixed(1);
-  process.stdout.write(flags.json ? `${JSON.stringify({ removed, bytes: freed })}\n` : `pipe gc: removed ${removed} cache entr${removed === 1 ? 'y' : 'ies'}, freed ${mb} MiB\n`);
+  // run history is not cache: it is kept (it only references cache entries, by key)
+  const runs = listRunIds(runsDir(ctx.paths.pipeDir)).length;
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify({ removed, bytes: freed, runsKept: runs })}\n`
+      : `pipe gc: removed ${removed} cache entr${removed === 1 ? 'y' : 'ies'}, freed ${mb} MiB; kept ${runs} run record${runs === 1 ? '' : 's'} in .pipe/runs\n`,
+  );
   return 0;
 }

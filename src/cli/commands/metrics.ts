@@ -1,15 +1,13 @@
 /**
  * `pipe metrics [--diff]`: the evaluation stage's headline table (model × set: what the model saw of
- * the part, median RAE, MAE, R², skill against the strongest baseline, params, ms/sample); with --diff, compared with the committed pipeline.lock, changed rows marked.
+ * the part, median RAE, MAE, R², skill against the strongest baseline, params, ms/sample); with --diff, compared with the committed pipeline.lock: changed rows marked, values old → new.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { parse } from 'yaml';
 import { PipeError } from '../../failure/pipe-error.js';
 import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
-import type { LockFile } from '../../cache/lock-file.js';
+import { committedLock } from '../../runs/committed-lock.js';
 
 interface Row {
   model: string;
@@ -46,16 +44,6 @@ export function metricsRows(metricsFile: string): Row[] {
   return rows;
 }
 
-/** The committed lock (git HEAD) when available, else the lock on disk. */
-function committedLock(lockPath: string, dir: string): LockFile | undefined {
-  try {
-    const rel = lockPath.slice(dir.length + 1);
-    return parse(execFileSync('git', ['show', `HEAD:./${rel}`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LockFile;
-  } catch {
-    return existsSync(lockPath) ? (parse(readFileSync(lockPath, 'utf8')) as LockFile) : undefined;
-  }
-}
-
 export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }): Promise<number> {
   const ctx = await loadContext(flags);
   const ev = ctx.pipeline.stages.filter((s) => s.kind === 'evaluate').pop();
@@ -65,23 +53,26 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
   const rows = metricsRows(file);
   const locked = flags.diff ? committedLock(ctx.paths.lock, ctx.pipeline.dir)?.stages[ev.name]?.metrics : undefined;
   if (flags.diff && !locked) throw new PipeError('usage', `the committed lock has no metrics for stage ${ev.name}`, { hint: 'commit pipeline.lock after a run to compare against it' });
-  const changed = (r: Row) => {
-    if (!locked) return false;
+  const was = (r: Row) => {
     const key = `${r.model}.${r.set}.${r.part}`;
-    const was = locked[`rae_median.${key}`];
-    const wasMae = locked[`mae.${key}`];
-    const near = (a: unknown, b: number | null) => (a === undefined && b === null) || (typeof a === 'number' && b !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
-    return !near(was, r.rae === null ? null : Number(r.rae.toPrecision(6))) || !near(wasMae, Number(r.mae.toPrecision(6)));
+    return { rae: locked?.[`rae_median.${key}`], mae: locked?.[`mae.${key}`] };
   };
+  const near = (a: unknown, b: number | null) => (a === undefined && b === null) || (typeof a === 'number' && b !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
+  const raeChanged = (r: Row) => !!locked && !near(was(r).rae, r.rae === null ? null : Number(r.rae.toPrecision(6)));
+  const maeChanged = (r: Row) => !!locked && !near(was(r).mae, Number(r.mae.toPrecision(6)));
+  const changed = (r: Row) => raeChanged(r) || maeChanged(r);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ stage: ev.name, rows: rows.map((r) => ({ ...r, ...(flags.diff ? { changed: changed(r) } : {}) })) })}\n`);
+    process.stdout.write(`${JSON.stringify({ stage: ev.name, rows: rows.map((r) => ({ ...r, ...(flags.diff ? { changed: changed(r), locked: { rae: was(r).rae ?? null, mae: was(r).mae ?? null } } : {}) })) })}\n`);
     return 0;
   }
   const fmt = (x: number | null, d = 4) => (x === null ? '–' : x.toFixed(d));
+  const old = (v: unknown, d: number) => (typeof v === 'number' ? v.toFixed(d) : '–');
   const table = [
     [...(flags.diff ? [''] : []), 'model', 'set', 'part', 'seen', 'median RAE', 'MAE (m)', 'R²', 'RAE skill', 'MAE skill', 'params', 'ms/sample'],
     ...rows.map((r) => [
-      ...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, r.seen ?? '–', fmt(r.rae), fmt(r.mae, 5), fmt(r.r2, 3),
+      ...(flags.diff ? [changed(r) ? '*' : ''] : []), r.model, r.set, r.part, r.seen ?? '–',
+      // a changed value reads old → new (the lock keeps 6 significant digits)
+      raeChanged(r) ? `${old(was(r).rae, 4)} → ${fmt(r.rae)}` : fmt(r.rae), maeChanged(r) ? `${old(was(r).mae, 5)} → ${fmt(r.mae, 5)}` : fmt(r.mae, 5), fmt(r.r2, 3),
       r.raeSkill === null ? '–' : `${fmt(r.raeSkill, 3)} vs ${r.raeVs}`, r.skill === null ? '–' : `${fmt(r.skill, 3)} vs ${r.vs}`,
       r.params.toLocaleString('en-US'), fmt(r.ms, 3),
     ]),
@@ -89,7 +80,7 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
   process.stdout.write(formatTable(table));
   if (flags.diff) {
     const n = rows.filter(changed).length;
-    process.stdout.write(n ? `${n} row${n === 1 ? '' : 's'} changed since the committed lock (marked *)\n` : 'no change since the committed lock\n');
+    process.stdout.write(n ? `${n} row${n === 1 ? '' : 's'} changed since the committed lock (marked *, values old → new)\n` : 'no change since the committed lock\n');
   }
   return 0;
 }

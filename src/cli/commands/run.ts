@@ -15,6 +15,8 @@ import type { Reporter, StageOutcome } from '../../runner/reporter.js';
 import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
 import { executorName, makeExecutor } from '../../runner/executor-choice.js';
+import { endRecord, startRecord } from '../run-record.js';
+import type { RunRecorder } from '../../runs/run-recorder.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -65,6 +67,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   let outcomes: StageOutcome[] = [];
   /** scheduler job ids per stage and unit (Slurm), for --json */
   const slurmJobs: Record<string, Record<string, string[]>> = {};
+  let recorder: RunRecorder | undefined;
   if (toRun.length) {
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
     try {
@@ -74,18 +77,20 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m), (stage, unit, id) => {
         (slurmJobs[stage] ??= {})[unit] = [...(slurmJobs[stage]?.[unit] ?? []), id];
       });
+      const freshPlan = makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force);
+      recorder = startRecord(fresh, freshStates, freshPlan, { config: flags.config, profile: flags.profile, sets: flags.set ?? [], jobs, expectedBackend: backend, targets: targets ?? [], force: !!flags.force }, reporter);
       outcomes = await runPlan({
         executor,
         pipeline: fresh.pipeline,
         paths: fresh.paths,
         states: freshStates,
-        plan: makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force),
+        plan: freshPlan,
         lock: fresh.lock ?? { version: 1, pipeline: fresh.pipeline.name, profile: flags.profile ?? null, stages: {} },
         stat: fresh.stat,
         keepGoing: !!flags.keepGoing,
         jobs,
         backend: fresh.backend,
-        reporter,
+        reporter: recorder,
         signal,
       });
       if (flags.plots !== false && !signal.aborted) {
@@ -93,6 +98,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
         if (rendered.length) await renderAfterRun(fresh, rendered, reporter);
       }
     } finally {
+      if (recorder) endRecord(recorder, outcomes, ctx.paths.lock, signal.aborted);
       await reporter.close();
       lock.release();
     }
