@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
-import { BASELINE_MODELS, type EvalLocals, type EvalPayload, type ModelEval, type PartMetrics } from './ml/evaluate-unit.js';
+import { BASELINE_MODELS } from './ml/baselines.js';
+import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evaluate-unit.js';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { describeSel, resolveSelection, selectionInputs, selectionSchema } from './selection.js';
 
@@ -45,7 +46,7 @@ function sourceStage(p: EvaluateParams): string | undefined {
   return 'from' in sel ? sel.from : 'best' in sel ? sel.best : sel.of;
 }
 
-const evaluate: StageKind<EvaluateParams> = {
+const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
   kind: 'evaluate',
   description: 'evaluate models and the dummy baseline: RAE, MAE, RMSE, R², runtime, size',
   params: evaluateParams,
@@ -75,7 +76,7 @@ const evaluate: StageKind<EvaluateParams> = {
       const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra };
       const locals: EvalLocals = { modelDir: m === 'dummy' ? null : join(ctx.resultsOf(from), 'models', m), dataDirs: m === 'dummy' ? dataDirs : evalDirs, modelRoots: modelRoots(ctx) };
       if (m === 'dummy') locals.dataDirs = { ...evalDirs, ...(evalDirs[p.dummy_set] ? {} : { [p.dummy_set]: dataDirs[p.dummy_set]! }) };
-      return { id: m, payload: payload as unknown as Json, locals: locals as unknown as Json };
+      return { id: m, payload, locals };
     });
     const done = await ctx.runUnits(units);
     const metrics: Record<string, ModelEval & { from: string }> = {};
@@ -115,8 +116,9 @@ const evaluate: StageKind<EvaluateParams> = {
     return { metrics: headline, volatile: ['metrics.json', 'metrics.csv'] };
   },
   async runUnit(payload, ctx) {
+    // evaluate-unit loads tfjs: only workers import it
     const { runEvalUnit } = await import('./ml/evaluate-unit.js');
-    await runEvalUnit(payload as unknown as EvalPayload, ctx.locals as unknown as EvalLocals, ctx);
+    await runEvalUnit(payload, ctx.locals, ctx);
   },
 };
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PipeError } from '../src/failure/pipe-error.js';
-import { registerStageKind, type Json, type StageKind } from './api.js';
+import { registerStageKind, type StageKind } from './api.js';
 
 const itemSchema = z.union([z.string().regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -'), z.number()]);
 
@@ -29,10 +29,9 @@ interface ShellPayload {
   env: Record<string, string>;
   inputs: Record<string, string>;
   upstreamDirs: Record<string, string>;
-  [k: string]: Json;
 }
 
-const shell: StageKind<ShellParams> = {
+const shell: StageKind<ShellParams, ShellPayload, null> = {
   kind: 'shell',
   description: 'run a command with declared inputs and outputs',
   params: shellParams,
@@ -70,7 +69,8 @@ const shell: StageKind<ShellParams> = {
     return { metrics: { items: items.length } };
   },
   async runUnit(payload, ctx) {
-    const p = payload as ShellPayload;
+    const p = payload;
+    // execa only where a command runs (workers): a no-op run never loads it
     const { execa } = await import('execa');
     const upstreamEnv = Object.fromEntries(Object.entries(p.upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
     const res = await execa(p.cmd, {

@@ -8,7 +8,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { registerStageKind, type Json, type StageKind } from './api.js';
+import { registerStageKind, type StageKind } from './api.js';
 import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
 import { splitTunedParams } from './ml/train-config.js';
@@ -28,7 +28,7 @@ export interface RankingRow {
   params: number;
 }
 
-const train: StageKind<TrainParams> = {
+const train: StageKind<TrainParams, FitPayload, FitLocals> = {
   kind: 'train',
   description: 'train architectures on a data set and rank them by validation loss',
   params: trainParams,
@@ -64,7 +64,7 @@ const train: StageKind<TrainParams> = {
       return payload;
     });
     ctx.progress(`training ${models.join(', ')} on '${p.data}'`);
-    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c as unknown as Json, locals: locals as unknown as Json, cores: c.train.threads })));
+    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c, locals, cores: c.train.threads })));
     const rows: RankingRow[] = [];
     for (const u of done) {
       const dest = join(ctx.outDir, 'models', u.id);
@@ -93,8 +93,9 @@ const train: StageKind<TrainParams> = {
     };
   },
   async runUnit(payload, ctx) {
+    // fit-unit loads tfjs: only workers import it
     const { runFitUnit } = await import('./ml/fit-unit.js');
-    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: false });
+    await runFitUnit(payload, ctx.locals, ctx, { allowDiverged: false });
   },
 };
 

@@ -15,6 +15,7 @@ import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
+import type { Params } from '../src/tuning/index.js';
 import { splitTunedParams } from './ml/train-config.js';
 import { trainSettingsSchema } from './train-settings.js';
 import { tuneConfigSchema, createStudy, studyConfig, earlierRecords, trialsCsv, type TrialRecord } from '../src/tuning/index.js';
@@ -27,7 +28,10 @@ type TuneParams = z.infer<typeof tuneParams>;
 
 const asSelection = (m: TuneParams['model']) => (typeof m === 'string' ? [m] : m);
 
-const tune: StageKind<TuneParams> = {
+/** A trial's unit: its training, plus the trial's number and sampled params (recorded, and part of its key). */
+type TrialPayload = FitPayload & { trial: number; params: Params };
+
+const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
   kind: 'tune',
   description: 'tune one architecture: search space, sampler, pruner, trial budget',
   params: tuneParams,
@@ -73,9 +77,9 @@ const tune: StageKind<TuneParams> = {
           data: ctx.fingerprint.data[p.data]!,
           valFraction: p.val_fraction,
           splitSeed: ctx.seed,
-          pruning: { pruner: p.pruner as unknown as Json, earlier: earlierRecords(trial.number, study.batchSize, done) as unknown as Json[] },
+          pruning: { pruner: p.pruner, earlier: earlierRecords(trial.number, study.batchSize, done) },
         };
-        return { id: `trial-${trial.number}`, payload: { ...payload, trial: trial.number, params: trial.params } as unknown as Json, locals: locals as unknown as Json, cores: payload.train.threads };
+        return { id: `trial-${trial.number}`, payload: { ...payload, trial: trial.number, params: trial.params }, locals, cores: payload.train.threads };
       });
       const outcomes = await ctx.runUnits(units);
       for (const [i, u] of outcomes.entries()) {
@@ -116,8 +120,9 @@ const tune: StageKind<TuneParams> = {
     };
   },
   async runUnit(payload, ctx) {
+    // fit-unit loads tfjs: only workers import it
     const { runFitUnit } = await import('./ml/fit-unit.js');
-    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: true });
+    await runFitUnit(payload, ctx.locals, ctx, { allowDiverged: true });
   },
 };
 

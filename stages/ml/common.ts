@@ -22,7 +22,7 @@ export function modelRoots(ctx: { modelDirs: string[] }): string[] {
   return ctx.modelDirs;
 }
 
-export function modelHash(ctx: StageContext<unknown>, model: string): string {
+export function modelHash(ctx: Pick<StageContext<unknown>, 'fingerprint'>, model: string): string {
   const src = ctx.fingerprint.models[model];
   if (!src) throw new PipeError('model-unknown', `model '${model}' has no source file (is it registered in models/?)`);
   return src.hash;
@@ -32,6 +32,6 @@ export function mergeSettings(base: TrainSettings, over: Record<string, unknown>
   return trainSettingsSchema.parse({ ...base, ...over });
 }
 
-export function dataLocals(ctx: StageContext<unknown>, set: string) {
+export function dataLocals(ctx: Pick<StageContext<unknown>, 'dataDir' | 'modelDirs'>, set: string) {
   return { dataDir: ctx.dataDir(set), modelRoots: modelRoots(ctx) };
 }

@@ -6,7 +6,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Json, UnitContext } from '../api.js';
+import { loadArraySet } from '../../src/data/array-set-io.js';
+import { Scaler } from '../../src/data/scaler.js';
+import { trainValSplit } from '../../src/data/splits.js';
+import { loadModelFiles } from '../../src/model-kit/loader.js';
+import { buildModel } from '../../src/model-kit/registry.js';
+import * as training from '../../src/training/index.js';
+import { pruneDecision, type PrunerConfig, type TrialRecord } from '../../src/tuning/index.js';
+import type { UnitContext } from '../api.js';
 import type { TrainSettings } from '../train-settings.js';
 import { toTrainConfig } from './train-config.js';
 
@@ -20,7 +27,7 @@ export interface FitPayload {
   valFraction: number;
   splitSeed: number;
   /** tune trials: the pruner and the records it may compare with (earlier batches only) */
-  pruning?: { pruner: Json; earlier: Json[] };
+  pruning?: { pruner: PrunerConfig; earlier: TrialRecord[] };
 }
 
 export interface FitLocals {
@@ -39,17 +46,11 @@ export interface FitSummary {
 }
 
 export async function loadTrainVal(dataDir: string, valFraction: number, seed: number) {
-  const { loadArraySet } = await import('../../src/data/array-set-io.js');
-  const { trainValSplit } = await import('../../src/data/splits.js');
   const set = await loadArraySet(dataDir);
   return { set, ...trainValSplit(set, { valFraction, seed }) };
 }
 
-export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext, opts: { allowDiverged: boolean }): Promise<FitSummary> {
-  const training = await import('../../src/training/index.js');
-  const { loadModelFiles } = await import('../../src/model-kit/loader.js');
-  const { buildModel } = await import('../../src/model-kit/registry.js');
-  const { Scaler } = await import('../../src/data/scaler.js');
+export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext<FitLocals>, opts: { allowDiverged: boolean }): Promise<FitSummary> {
   const info = await training.initBackend(ctx.backend as 'auto');
   ctx.setBackend(info.name);
   await loadModelFiles(locals.modelRoots);
@@ -60,12 +61,12 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   // A finer x grid (terrain) reaches the model as its input shape; its input block brings it onto the output grid.
   const shapes = { inputShape: training.xShape(train), outputShape: training.yShape(train) };
   let pruneCheck: ((epoch: number, val: number) => boolean) | undefined;
-  if (payload.pruning) {
-    const { pruneDecision } = await import('../../src/tuning/index.js');
+  const pruning = payload.pruning;
+  if (pruning) {
     const vals: number[] = [];
     pruneCheck = (epoch, v) => {
       vals[epoch] = v;
-      return pruneDecision(payload.pruning!.pruner as never, payload.pruning!.earlier as never, vals.slice(0, epoch + 1), epoch);
+      return pruneDecision(pruning.pruner, pruning.earlier, vals.slice(0, epoch + 1), epoch);
     };
   }
   const config = toTrainConfig(payload.train, payload.seed);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataError } from '../../src/data/data-error.js';
 import { addSkill } from '../../stages/evaluate.js';
-import { persistence, type ModelEval, type PartMetrics } from '../../stages/ml/evaluate-unit.js';
+import { persistence } from '../../stages/ml/baselines.js';
+import type { ModelEval, PartMetrics } from '../../stages/ml/evaluate-unit.js';
 import { toySet } from '../data/toy-set.js';
 
 test('persistence predicts the named input channel on the output grid', () => {
