@@ -2,6 +2,8 @@
  * What the runner tells the person watching. Implementations: plain lines (CI, pipes, --json) and
  * listr2 (a terminal), both in src/cli/.
  */
+import type { FailureReason } from '../failure/pipe-error.js';
+
 export type StageStatus = 'ran' | 'fresh' | 'restored' | 'failed' | 'skipped';
 
 export interface StageOutcome {
@@ -11,8 +13,8 @@ export interface StageOutcome {
   units: { ran: number; reused: number };
   reasons: string[];
   error?: string;
-  /** the failure's reason (PipeError reasons), e.g. data-invalid */
-  reason?: string;
+  /** why a failed stage failed, e.g. data-invalid (decides the run's exit code) */
+  reason?: FailureReason;
   hint?: string;
   backend?: string;
 }
