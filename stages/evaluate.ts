@@ -13,6 +13,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
+import { SET_NAMES } from '../src/data/set-names.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
 import { BASELINE_MODELS } from './ml/baselines.js';
 import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evaluate-unit.js';
@@ -21,7 +22,7 @@ import { describeSel, resolveSelection, selectionInputs, selectionSchema } from 
 
 const evaluateParams = z.object({
   models: selectionSchema.describe('models to evaluate, e.g. { from: C }'),
-  sets: z.array(dataSetSchema).min(1).default(['small', 'big', 'test']),
+  sets: z.array(dataSetSchema).min(1).default([...SET_NAMES]),
   dummy: z.boolean().default(true).describe('also evaluate the dummy predictor (training mean)'),
   dummy_set: dataSetSchema.default('big').describe('the set whose training part the dummy mean is fitted on'),
   baselines: z

@@ -12,6 +12,7 @@ import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile
 import { hasPath, locate, readConfigSource, type ConfigPath, type ConfigSource } from './source.js';
 import { describeIssue, type IssueLike } from './issues.js';
 import { findCycle } from '../dag/graph.js';
+import { isSetName, SET_NAMES } from '../data/set-names.js';
 
 export interface StageDef {
   name: string;
@@ -114,7 +115,10 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     }
     for (const set of inputs.data) {
       if (!cfg.data) throw fail({ path: ['data'], message: `stage '${name}' reads data set '${set}' but the pipeline has no \`data:\` section`, hint: 'add a data: section (see README)' }, ['stages', name]);
-      if (!['small', 'big', 'test'].includes(set)) throw fail({ path: ['data'], message: `unknown data set '${set}'${didYouMean(set, ['small', 'big', 'test'])}`, hint: 'data sets are small, big and test' }, ['stages', name]);
+      if (!isSetName(set)) {
+        const hint = `data sets are ${SET_NAMES.slice(0, -1).join(', ')} and ${SET_NAMES.at(-1)}`;
+        throw fail({ path: ['data'], message: `unknown data set '${set}'${didYouMean(set, [...SET_NAMES])}`, hint }, ['stages', name]);
+      }
     }
     validated[name] = { kind: kind.kind, params };
     stages.push({ name, kind: kind.kind, needs, description, params, inputs });

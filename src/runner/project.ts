@@ -48,16 +48,6 @@ export function toolVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The tfjs version, read from its package.json: never loads tfjs (status must stay fast). */
-export function tfjsVersion(): string {
-  try {
-    const req = createRequire(join(packageRoot(), 'package.json'));
-    return (JSON.parse(readFileSync(req.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'absent';
-  }
-}
-
 /**
  * The backend `auto` will give, decided without loading tfjs: native TensorFlow when tfjs-node(-gpu) is
  * installed with its binding, else wasm. A forced backend is taken as is (the worker checks it loads).

@@ -1,20 +1,13 @@
 // Batches cut from the Float32Array data directly: model.fit() gathers every batch with GatherV2 and
 // wasm's Slice copies the whole input first, both slow on wasm.
+import type { ArraySet } from '../data/array-set.js';
 import { tf } from './tf.js';
 import { inferenceBatch } from './memory-plan.js';
 import { asOutOfMemory } from './wasm-heap.js';
 
-/** x [n, h·factor, w·factor, cin] and y [n, h, w, cout], channels-last (x may be on a finer grid). */
-export interface Arrays {
-  x: Float32Array;
-  y: Float32Array;
-  n: number;
-  h: number;
-  w: number;
-  factor: number;
-  cin: number;
-  cout: number;
-}
+/** What training reads of a data set (src/data's ArraySet): x [n, h·factor, w·factor, cin] and y [n, h, w,
+ *  cout], channels-last (x may be on a finer grid). Any ArraySet is one. */
+export type Arrays = Pick<ArraySet, 'x' | 'y' | 'n' | 'h' | 'w' | 'factor' | 'cin' | 'cout'>;
 
 export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'factor' | 'cin'>;
 

@@ -19,6 +19,8 @@ export interface TrainConfig {
   seed: number;
   loss: LossName;
   huberDelta?: number;
+  /** The base learning rate; the schedule makes each step's from it (one-cycle: its peak). */
+  lr: number;
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
   /** Monitors the validation loss. */
@@ -101,7 +103,7 @@ function validate(c: TrainConfig): void {
   };
   if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad(`batchSize must be a positive integer, got ${c.batchSize}`);
-  if (!(c.optimizer.lr > 0)) bad(`optimizer.lr must be > 0, got ${c.optimizer.lr}`);
+  if (!(c.lr > 0)) bad(`lr must be > 0, got ${c.lr}`);
   if (c.clipNorm !== undefined && !(c.clipNorm > 0)) bad(`clipNorm must be > 0, got ${c.clipNorm}`);
   if (c.microBatch !== undefined && c.microBatch !== 'auto' && (!Number.isInteger(c.microBatch) || c.microBatch < 1)) bad(`microBatch must be 'auto' or a positive integer, got ${c.microBatch}`);
 }
@@ -144,7 +146,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const allVars = model.weights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(config.optimizer, vars);
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
-  const schedule = new LrSchedule(config.schedule, config.optimizer.lr, config.epochs * stepsPerEpoch);
+  const schedule = new LrSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch);
   const loss = lossFn(config.loss, config.huberDelta);
   const threads = opts.threads ?? threadsFromEnv();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads} (a positive integer)`);

@@ -3,11 +3,12 @@
  * trains on, the folders workers need, model hyperparameters per architecture.
  */
 import { z } from 'zod';
+import { SET_NAMES } from '../../src/data/set-names.js';
 import { PipeError } from '../../src/failure/pipe-error.js';
 import type { StageContext } from '../api.js';
 import { modelParamsSchema, trainSettingsSchema, type TrainSettings } from '../train-settings.js';
 
-export const dataSetSchema = z.enum(['small', 'big', 'test']).describe('the data set to train on');
+export const dataSetSchema = z.enum(SET_NAMES).describe('the data set to train on');
 
 /** Keys every training stage has: its data set, training settings and model hyperparameters (inherited). */
 export const trainingKeys = {

@@ -108,7 +108,7 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     const model = await training.loadModel(l.modelDir!);
     const scaler = Scaler.fromJSON(JSON.parse(await readFile(join(l.modelDir!, 'scaler.json'), 'utf8')));
     const batch = p.timing.batch_size;
-    predictFn = async (s) => scaler.invertY(await training.predict(model, { x: scaler.applyX(s.x), n: s.n, h: s.h, w: s.w, factor: s.factor, cin: s.cin }, batch));
+    predictFn = async (s) => scaler.invertY(await training.predict(model, { ...s, x: scaler.applyX(s.x) }, batch));
     const timing = JSON.parse(await readFile(join(l.modelDir!, 'timing.json'), 'utf8')) as { seconds?: number };
     let bytes = 0;
     for (const f of ['model.json', 'weights.bin']) bytes += (await stat(join(l.modelDir!, f))).size;
@@ -164,7 +164,7 @@ async function timeInference(
   t: EvalPayload['timing'],
 ): Promise<number> {
   const b = Math.min(t.batch_size, s.n);
-  const input = { x: x.subarray(0, b * xSampleSize(s)), n: b, h: s.h, w: s.w, factor: s.factor, cin: s.cin };
+  const input = { ...s, x: x.subarray(0, b * xSampleSize(s)), n: b };
   for (let i = 0; i < t.warmup; i++) await training.predict(model, input, b);
   const times: number[] = [];
   for (let i = 0; i < t.repeats; i++) {

@@ -57,7 +57,6 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
 
   const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed);
   const scaler = Scaler.fit(train);
-  const arrays = (s: typeof train) => ({ x: scaler.applyX(s.x), y: scaler.applyY(s.y), n: s.n, h: s.h, w: s.w, factor: s.factor, cin: s.cin, cout: s.cout });
   // A finer x grid (terrain) reaches the model as its input shape; its input block brings it onto the output grid.
   const shapes = { inputShape: training.xShape(train), outputShape: training.yShape(train) };
   let pruneCheck: ((epoch: number, val: number) => boolean) | undefined;
@@ -76,8 +75,8 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   try {
     ({ model, result } = await training.trainModel({
       build: () => buildModel(payload.model, shapes, payload.hp),
-      train: arrays(train),
-      val: arrays(val),
+      train: scaler.applySet(train),
+      val: scaler.applySet(val),
       config,
       checkpointDir: ctx.workDir,
       threads: payload.train.threads,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { searchSpaceSchema } from '../../src/tuning/search-space.js';
 import { createStudy, earlierRecords, type StudyConfig } from '../../src/tuning/study.js';
 import { tuneConfigSchema, studyConfig } from '../../src/tuning/tune-config.js';
-import { permutation, rngFor } from '../../src/tuning/prng.js';
+import { permutation, rngFor } from '../../src/random/seeded-random.js';
 import type { TrialRecord } from '../../src/tuning/trial-record.js';
 import { bowlCurve, simulate } from './simulate.js';
 
