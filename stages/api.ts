@@ -81,7 +81,13 @@ export interface StageContext<P, U = Json, L = Json> {
   seed: number;
   signal: AbortSignal;
   /** what this stage's fingerprint was computed from (data and upstream hashes, model sources …) */
-  fingerprint: { digest: string; data: Record<string, string>; upstream: Record<string, string>; models: Record<string, { file: string; hash: string }>; files: Record<string, string> };
+  fingerprint: {
+    digest: string;
+    data: Record<string, string>;
+    upstream: Record<string, string>;
+    models: Record<string, { file: string; hash: string }>;
+    files: Record<string, string>;
+  };
   /** force: re-run units even when cached */
   force: boolean;
 }

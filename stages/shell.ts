@@ -83,7 +83,10 @@ const shell: StageKind<ShellParams, ShellPayload, null> = {
     if (res.exitCode !== 0 || res.signal) {
       const tail = String(res.all ?? '').split('\n').slice(-15).join('\n');
       const how = res.signal ? `was killed by ${res.signal}` : `exited with code ${res.exitCode}`;
-      throw new PipeError('stage-failed', `command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`);
+      throw new PipeError(
+        'stage-failed',
+        `command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`,
+      );
     }
     for (const out of p.outs) {
       if (!existsSync(join(ctx.outDir, out))) {

@@ -40,8 +40,16 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
     if (!Array.isArray(sel) && 'top' in sel) {
       const up = others[sel.of];
       const n = up ? producedCount(up, others) : undefined;
-      if (n !== undefined && sel.top > n) return [{ path: ['models', 'top'], message: `top ${sel.top} of ${sel.of}, but ${sel.of} trains only ${n} model${n === 1 ? '' : 's'}`, hint: `use top: ${n} or fewer` }];
-      if (sel.tuned && others[sel.tuned] && others[sel.tuned]!.kind !== 'tune') return [{ path: ['models', 'tuned'], message: `tuned: ${sel.tuned} must be a tune stage (it is ${others[sel.tuned]!.kind})` }];
+      if (n !== undefined && sel.top > n)
+        return [
+          {
+            path: ['models', 'top'],
+            message: `top ${sel.top} of ${sel.of}, but ${sel.of} trains only ${n} model${n === 1 ? '' : 's'}`,
+            hint: `use top: ${n} or fewer`,
+          },
+        ];
+      if (sel.tuned && others[sel.tuned] && others[sel.tuned]!.kind !== 'tune')
+        return [{ path: ['models', 'tuned'], message: `tuned: ${sel.tuned} must be a tune stage (it is ${others[sel.tuned]!.kind})` }];
     }
     if (Array.isArray(sel) && new Set(sel).size !== sel.length) return [{ path: ['models'], message: 'a model is listed twice' }];
     return [];
@@ -50,7 +58,11 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
   async run(ctx) {
     const p = ctx.params;
     const { models, tuned, tunedDecision } = resolveSelection(p.models, ctx.resultsOf);
-    if (tunedDecision) ctx.progress(`${tunedDecision.model}: ${tunedDecision.applied ? 'tuned' : 'untuned'} configuration (${tunedDecision.reason}; tuned ${tunedDecision.tunedLoss}, untuned ${tunedDecision.untunedLoss})`);
+    if (tunedDecision)
+      ctx.progress(
+        `${tunedDecision.model}: ${tunedDecision.applied ? 'tuned' : 'untuned'} configuration` +
+          ` (${tunedDecision.reason}; tuned ${tunedDecision.tunedLoss}, untuned ${tunedDecision.untunedLoss})`,
+      );
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const configs = models.map((model) => {
       let settings = p.train;
@@ -60,7 +72,16 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
         settings = mergeSettings(settings, split.train);
         hp = { ...hp, ...split.model };
       }
-      const payload: FitPayload = { model, modelHash: modelHash(ctx, model), hp, train: settings, seed: ctx.seed, data: ctx.fingerprint.data[p.data]!, valFraction: p.val_fraction, splitSeed: ctx.seed };
+      const payload: FitPayload = {
+        model,
+        modelHash: modelHash(ctx, model),
+        hp,
+        train: settings,
+        seed: ctx.seed,
+        data: ctx.fingerprint.data[p.data]!,
+        valFraction: p.val_fraction,
+        splitSeed: ctx.seed,
+      };
       return payload;
     });
     ctx.progress(`training ${models.join(', ')} on '${p.data}'`);
@@ -88,7 +109,16 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
         best: rows[0]?.model ?? null,
         best_val_loss: rows[0]?.bestVal ?? null,
         ...Object.fromEntries(rows.map((r) => [`val_loss.${r.model}`, r.bestVal])),
-        ...(tunedDecision ? { tuned: { model: tunedDecision.model, applied: tunedDecision.applied, tuned_loss: tunedDecision.tunedLoss, untuned_loss: tunedDecision.untunedLoss } } : {}),
+        ...(tunedDecision
+          ? {
+              tuned: {
+                model: tunedDecision.model,
+                applied: tunedDecision.applied,
+                tuned_loss: tunedDecision.tunedLoss,
+                untuned_loss: tunedDecision.untunedLoss,
+              },
+            }
+          : {}),
       },
     };
   },

@@ -21,7 +21,9 @@ import { trainSettingsSchema } from './train-settings.js';
 import { tuneConfigSchema, createStudy, studyConfig, earlierRecords, trialsCsv, type TrialRecord } from '../src/tuning/index.js';
 import { describeSel, resolveSelection, selectionInputs } from './selection.js';
 
-const modelRef = z.union([z.string().min(1), z.object({ best: z.string().min(1) }).strict()]).describe('the architecture to tune: a name or { best: <train stage> }');
+const modelRef = z
+  .union([z.string().min(1), z.object({ best: z.string().min(1) }).strict()])
+  .describe('the architecture to tune: a name or { best: <train stage> }');
 
 const tuneParams = tuneConfigSchema.extend({ ...trainingKeys, model: modelRef });
 type TuneParams = z.infer<typeof tuneParams>;
@@ -44,9 +46,14 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
     for (const key of Object.keys(p.space)) {
       if (key.startsWith('train.')) {
         const k = key.slice(6);
-        if (!trainKeys.includes(k)) problems.push({ path: ['space', key], message: `'${k}' is not a training setting`, hint: `tunable training settings: ${trainKeys.join(', ')}` });
+        if (!trainKeys.includes(k))
+          problems.push({ path: ['space', key], message: `'${k}' is not a training setting`, hint: `tunable training settings: ${trainKeys.join(', ')}` });
       } else if (!key.startsWith('model.')) {
-        problems.push({ path: ['space', key], message: `search-space keys start with 'train.' (a training setting) or 'model.' (a model hyperparameter), got '${key}'`, hint: `e.g. train.lr or model.filters` });
+        problems.push({
+          path: ['space', key],
+          message: `search-space keys start with 'train.' (a training setting) or 'model.' (a model hyperparameter), got '${key}'`,
+          hint: `e.g. train.lr or model.filters`,
+        });
       }
     }
     if (typeof p.model !== 'string' && others[p.model.best] && others[p.model.best]!.kind !== 'train') {
@@ -85,7 +92,9 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
       for (const [i, u] of outcomes.entries()) {
         const trial = batch[i]!;
         const s = JSON.parse(await readFile(join(u.dir, 'summary.json'), 'utf8')) as FitSummary;
-        const hist = existsSync(join(u.dir, 'history.json')) ? (JSON.parse(await readFile(join(u.dir, 'history.json'), 'utf8')) as { val: number[] }) : { val: [] };
+        const hist = existsSync(join(u.dir, 'history.json'))
+          ? (JSON.parse(await readFile(join(u.dir, 'history.json'), 'utf8')) as { val: number[] })
+          : { val: [] };
         done.push({
           number: trial.number,
           params: trial.params,
@@ -100,9 +109,15 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
       ctx.progress(`${done.length}/${study.budget} trials, best ${study.best(done)?.value?.toPrecision(4) ?? '–'}`);
     }
     const best = study.best(done);
-    if (!best) throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, { hint: 'widen the search space or lower the learning-rate range' });
+    if (!best)
+      throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, {
+        hint: 'widen the search space or lower the learning-rate range',
+      });
     done.sort((a, b) => a.number - b.number);
-    await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1));
+    await writeFile(
+      join(ctx.outDir, 'best.json'),
+      JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1),
+    );
     await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));
     await writeFile(join(ctx.outDir, 'trials.csv'), trialsCsv(done));
     const dest = join(ctx.outDir, 'models', model);
@@ -115,7 +130,11 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
         best_value: best.value,
         best_trial: best.number,
         best_params: best.params as Json,
-        trials_run: { complete: done.filter((t) => t.state === 'complete').length, pruned: done.filter((t) => t.state === 'pruned').length, failed: done.filter((t) => t.state === 'failed').length },
+        trials_run: {
+          complete: done.filter((t) => t.state === 'complete').length,
+          pruned: done.filter((t) => t.state === 'pruned').length,
+          failed: done.filter((t) => t.state === 'failed').length,
+        },
       },
     };
   },

@@ -24,7 +24,12 @@ export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout'>): [number, number, nu
 const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
 
 /** One sample's x and y shapes and value counts, as batchTensor/batchArray take them. */
-export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): { xs: [number, number, number]; ys: [number, number, number]; xSize: number; ySize: number } {
+export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): {
+  xs: [number, number, number];
+  ys: [number, number, number];
+  xSize: number;
+  ySize: number;
+} {
   const [xs, ys] = [xShape(a), yShape(a)];
   return { xs, ys, xSize: size(xs), ySize: size(ys) };
 }
@@ -39,7 +44,14 @@ export function checkArrays(a: Arrays, what: string): void {
 }
 
 /** Copies samples `order[start..end)` of channels-last `data` into one [b, h, w, c] tensor. */
-export function batchTensor(data: Float32Array, sampleSize: number, shape: [number, number, number], order: ArrayLike<number> | null, start: number, end: number): tf.Tensor4D {
+export function batchTensor(
+  data: Float32Array,
+  sampleSize: number,
+  shape: [number, number, number],
+  order: ArrayLike<number> | null,
+  start: number,
+  end: number,
+): tf.Tensor4D {
   const b = end - start;
   if (order === null) {
     return tf.tensor4d(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);

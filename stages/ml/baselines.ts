@@ -15,9 +15,18 @@ export const BASELINE_MODELS = ['dummy', 'zero', 'persistence'] as const;
 export function persistence(s: ArraySet, channel: string): Float32Array {
   const k = s.xChannels.indexOf(channel);
   if (k < 0) {
-    throw new DataError(`persistence baseline: the data has no input channel '${channel}'`, undefined, `baselines.persistence must name one of the input channels: ${s.xChannels.join(', ')}`);
+    throw new DataError(
+      `persistence baseline: the data has no input channel '${channel}'`,
+      undefined,
+      `baselines.persistence must name one of the input channels: ${s.xChannels.join(', ')}`,
+    );
   }
-  if (s.cout !== 1) throw new DataError(`persistence baseline: the target has ${s.cout} channels; it predicts one`, undefined, 'set baselines.persistence to null for this data');
+  if (s.cout !== 1)
+    throw new DataError(
+      `persistence baseline: the target has ${s.cout} channels; it predicts one`,
+      undefined,
+      'set baselines.persistence to null for this data',
+    );
   const f = s.factor;
   const fine = s.w * f;
   const xs = xSampleSize(s);

@@ -90,7 +90,15 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
     }));
   } catch (err) {
     if (opts.allowDiverged && err instanceof training.DivergedError) {
-      const summary: FitSummary = { model: payload.model, bestVal: null, bestEpoch: -1, epochs: err.epoch, params: 0, status: 'diverged', message: err.message };
+      const summary: FitSummary = {
+        model: payload.model,
+        bestVal: null,
+        bestEpoch: -1,
+        epochs: err.epoch,
+        params: 0,
+        status: 'diverged',
+        message: err.message,
+      };
       await writeFile(join(ctx.outDir, 'summary.json'), JSON.stringify(summary, null, 1));
       return summary;
     }

@@ -23,7 +23,9 @@ export function toTrainConfig(s: TrainSettings, seed: number): TrainConfig {
     lr: s.lr,
     optimizer: { name: s.optimizer, weightDecay: s.weight_decay, momentum: s.momentum },
     schedule,
-    earlyStopping: s.early_stopping ? { patience: s.early_stopping.patience, minDelta: s.early_stopping.min_delta, restoreBest: s.early_stopping.restore_best } : undefined,
+    earlyStopping: s.early_stopping
+      ? { patience: s.early_stopping.patience, minDelta: s.early_stopping.min_delta, restoreBest: s.early_stopping.restore_best }
+      : undefined,
     clipNorm: s.clip_norm ?? undefined,
     ...(s.micro_batch !== undefined ? { microBatch: s.micro_batch } : {}),
   };

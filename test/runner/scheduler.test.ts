@@ -28,7 +28,14 @@ function rig(needs: Record<string, string[]>, opts: { keepGoing?: boolean; fresh
       return new Promise<StageOutcome>((resolve) => {
         waiting.set(entry.name, (end) => {
           events.push(`end ${entry.name}`);
-          resolve({ name: entry.name, status: end, seconds: 0, units: { ran: 0, reused: 0 }, reasons: [], ...(end === 'failed' ? { reason: 'stage-failed' as const, error: 'boom' } : {}) });
+          resolve({
+            name: entry.name,
+            status: end,
+            seconds: 0,
+            units: { ran: 0, reused: 0 },
+            reasons: [],
+            ...(end === 'failed' ? { reason: 'stage-failed' as const, error: 'boom' } : {}),
+          });
         });
       });
     },

@@ -60,7 +60,19 @@ async function project(t: { after(fn: () => void): void }, params: string) {
     const [entry] = makePlan(pipeline.stages, states, undefined, !!opts.force);
     const signal = new AbortController().signal;
     const units = new UnitRunner({ store, workRoot: paths.work, projectDir: dir, backend: 'auto', executor: () => executor, reporter: silentReporter, signal });
-    const deps = { pipeline, paths, store, stat, lock: new LockUpdates(paths.lock, lock), units, dataDir: async () => assert.fail('reads no data'), reporter: silentReporter, jobs: 2, backend: 'auto', signal };
+    const deps = {
+      pipeline,
+      paths,
+      store,
+      stat,
+      lock: new LockUpdates(paths.lock, lock),
+      units,
+      dataDir: async () => assert.fail('reads no data'),
+      reporter: silentReporter,
+      jobs: 2,
+      backend: 'auto',
+      signal,
+    };
     return new StageExecution(deps, entry!, states[0]!).execute();
   };
   return { dir, paths, store, executor, execute };
@@ -98,7 +110,10 @@ test('a stale stage runs, publishes results/<stage> and locks its outputs; then 
 test('a failing stage becomes its outcome: reason and hint kept, nothing committed or published, its units kept', async (t) => {
   const p = await project(t, '    items: [a, b]\n    fail: data-invalid\n');
   const out = await p.execute();
-  assert.deepEqual({ status: out.status, reason: out.reason, error: out.error, hint: out.hint, units: out.units }, { status: 'failed', reason: 'data-invalid', error: 'the stage failed on purpose', hint: 'fix the probe', units: { ran: 2, reused: 0 } });
+  assert.deepEqual(
+    { status: out.status, reason: out.reason, error: out.error, hint: out.hint, units: out.units },
+    { status: 'failed', reason: 'data-invalid', error: 'the stage failed on purpose', hint: 'fix the probe', units: { ran: 2, reused: 0 } },
+  );
   assert.deepEqual(await p.store.keys('stages'), []);
   assert.equal((await p.store.keys('units')).length, 2, 'finished units survive the stage failing');
   assert.deepEqual(readdirSync(join(p.paths.cache, 'tmp')), [], "no half-written stage entry");

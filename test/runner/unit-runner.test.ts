@@ -21,7 +21,15 @@ function setup(t: { after(fn: () => void): void }) {
   const executor = new StandInExecutor();
   const ends: string[] = [];
   const reporter: Reporter = { ...silentReporter, unitEnd: (_s, unit, how) => ends.push(`${unit} ${how}`) };
-  const runner = new UnitRunner({ store, workRoot: join(dir, 'work'), projectDir: dir, backend: 'auto', executor: () => executor, reporter, signal: new AbortController().signal });
+  const runner = new UnitRunner({
+    store,
+    workRoot: join(dir, 'work'),
+    projectDir: dir,
+    backend: 'auto',
+    executor: () => executor,
+    reporter,
+    signal: new AbortController().signal,
+  });
   return { dir, store, executor, ends, runner };
 }
 
@@ -47,7 +55,13 @@ test('units run in the order given, then come from the store; the key is kind + 
 
   // a different payload, kind, tool, tfjs or backend is a different unit
   const key = unitKey('stand-in', { value: 'A' }, parts);
-  for (const other of [unitKey('stand-in', { value: 'A2' }, parts), unitKey('other', { value: 'A' }, parts), unitKey('stand-in', { value: 'A' }, { ...parts, tool: '1.0.1' }), unitKey('stand-in', { value: 'A' }, { ...parts, tfjs: '4.23.0' }), unitKey('stand-in', { value: 'A' }, { ...parts, backend: 'wasm' })]) {
+  for (const other of [
+    unitKey('stand-in', { value: 'A2' }, parts),
+    unitKey('other', { value: 'A' }, parts),
+    unitKey('stand-in', { value: 'A' }, { ...parts, tool: '1.0.1' }),
+    unitKey('stand-in', { value: 'A' }, { ...parts, tfjs: '4.23.0' }),
+    unitKey('stand-in', { value: 'A' }, { ...parts, backend: 'wasm' }),
+  ]) {
     assert.notEqual(other, key);
   }
   assert.equal(unitKey('stand-in', { value: 'A', ms: undefined }, parts), key, 'undefined fields are not part of the key');
@@ -105,7 +119,18 @@ test('after an interrupt no unit is dispatched', async (t) => {
   const abort = new AbortController();
   abort.abort();
   const executor = new StandInExecutor();
-  const runner = new UnitRunner({ store: new CacheStore(join(dir, 'cache'), () => {}), workRoot: join(dir, 'work'), projectDir: dir, backend: 'auto', executor: () => executor, reporter: silentReporter, signal: abort.signal });
-  await assert.rejects(runner.run('S', 'stand-in', units(['a', { value: 'A' }]), parts, false, new UnitTally()), (e: unknown) => e instanceof PipeError && e.reason === 'interrupted');
+  const runner = new UnitRunner({
+    store: new CacheStore(join(dir, 'cache'), () => {}),
+    workRoot: join(dir, 'work'),
+    projectDir: dir,
+    backend: 'auto',
+    executor: () => executor,
+    reporter: silentReporter,
+    signal: abort.signal,
+  });
+  await assert.rejects(
+    runner.run('S', 'stand-in', units(['a', { value: 'A' }]), parts, false, new UnitTally()),
+    (e: unknown) => e instanceof PipeError && e.reason === 'interrupted',
+  );
   assert.equal(executor.jobs.length, 0);
 });

@@ -41,6 +41,8 @@ export async function gcCommand(flags: GlobalOptions & { dryRun?: boolean }): Pr
   }
   if (!flags.dryRun) await rm(join(ctx.paths.cache, 'tmp'), { recursive: true, force: true });
   const mb = (freed / 1024 / 1024).toFixed(1);
-  process.stdout.write(flags.json ? `${JSON.stringify({ removed, bytes: freed })}\n` : `pipe gc: removed ${removed} cache entr${removed === 1 ? 'y' : 'ies'}, freed ${mb} MiB\n`);
+  process.stdout.write(
+    flags.json ? `${JSON.stringify({ removed, bytes: freed })}\n` : `pipe gc: removed ${removed} cache entr${removed === 1 ? 'y' : 'ies'}, freed ${mb} MiB\n`,
+  );
   return 0;
 }
