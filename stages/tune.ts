@@ -18,7 +18,8 @@ import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
 import type { Params } from '../src/tuning/index.js';
 import { splitTunedParams } from './ml/train-config.js';
 import { trainSettingsSchema } from './train-settings.js';
-import { tuneConfigSchema, createStudy, studyConfig, earlierRecords, trialsCsv, type TrialRecord } from '../src/tuning/index.js';
+import { studyConfig, tuneConfigSchema } from '../src/tuning/tune-config.js';
+import type { TrialRecord } from '../src/tuning/index.js';
 import { describeSel, resolveSelection, selectionInputs } from './selection.js';
 
 const modelRef = z
@@ -65,6 +66,8 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
   async run(ctx) {
     const p = ctx.params;
     const model = resolveSelection(asSelection(p.model), ctx.resultsOf).models[0]!;
+    // the samplers and pruners load when a tune stage runs, not with every command
+    const { createStudy, earlierRecords, trialsCsv } = await import('../src/tuning/index.js');
     const study = createStudy(studyConfig(p));
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const done: TrialRecord[] = [];

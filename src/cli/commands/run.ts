@@ -5,15 +5,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
-import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
-import { acquireRunLock } from '../../runner/run-lock.js';
-import { PlainReporter } from '../plain-reporter.js';
-import { ListrReporter } from '../listr-reporter.js';
+import { makePlan, type PlanEntry } from '../../dag/plan.js';
 import { didYouMean } from '../../config/load.js';
 import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
-import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
+import { PlainReporter } from '../plain-reporter.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -60,10 +57,16 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       `pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}` +
         `${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`,
     );
-  const reporter: Reporter =
-    !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
+  // A no-op loads none of the run machinery (runner, executor, progress renderer, plots): start-up time.
+  const listr = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length;
+  const reporter: Reporter = listr ? new (await import('../listr-reporter.js')).ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
   if (toRun.length) {
+    const [{ acquireRunLock }, { runPlan }, { renderAfterRun }] = await Promise.all([
+      import('../../runner/run-lock.js'),
+      import('../../runner/run.js'),
+      import('./plot.js'),
+    ]);
     const lock = await acquireRunLock(
       ctx.paths.pipeDir,
       (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`),
