@@ -111,7 +111,11 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const { seconds, ...stableHistory } = h;
   await writeFile(join(ctx.outDir, 'history.json'), JSON.stringify(stableHistory, null, 1));
   // Also volatile, so beside the seconds: the process's peak RSS and what the memory plan chose.
-  const memory = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), microBatch: plan?.micro ?? null, estimatedStepMiB: plan?.estimate != null ? Math.round(plan.estimate / 2 ** 20) : null };
+  const memory = {
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    microBatch: plan?.micro ?? null,
+    estimatedStepMiB: plan?.estimate != null ? Math.round(plan.estimate / 2 ** 20) : null,
+  };
   await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds, ...memory }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
   const summary: FitSummary = {
