@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     }
   }
   console.log(`tensor bytes of one training step (wasm, Huber); auto fills at most ${Math.round(HEAP_MARGIN * 100)} % of ${mib(addressableBytes() ?? 0)} MiB`);
-  process.stdout.write(formatTable([['model', 'grid', 'batch', 'MiB/sample', 'MiB whole batch', 'auto micro-batch', 'MiB per micro-step'], ...rows], [2, 3, 4, 5, 6]));
+  process.stdout.write(
+    formatTable([['model', 'grid', 'batch', 'MiB/sample', 'MiB whole batch', 'auto micro-batch', 'MiB per micro-step'], ...rows], [2, 3, 4, 5, 6]),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -40,5 +40,5 @@ export function referenceData(n = 64, size = 64): Arrays {
 
 export const referenceConfig: TrainConfig = {
   epochs: 5, batchSize: 16, seed: 1, loss: 'l1',
-  optimizer: { name: 'adam', lr: 1e-3 }, schedule: { name: 'constant' },
+  lr: 1e-3, optimizer: { name: 'adam' }, schedule: { name: 'constant' },
 };

@@ -116,8 +116,10 @@ async function main(): Promise<void> {
   if (threads > 1) {
     const run = await trainOnce(epochs, threads);
     threaded = median(run.msPerEpoch.slice(1));
-    console.log(`\nwasm, 1 process, ${threads} threads: median ${threaded.toFixed(0)} ms/epoch (epochs: ${run.msPerEpoch.map((m) => m.toFixed(0)).join(' ')}), ` +
-      `peak RSS ${run.peakRssMiB.toFixed(0)} MiB (process maximum so far), final loss ${run.lastLoss.toFixed(4)}`);
+    console.log(
+      `\nwasm, 1 process, ${threads} threads: median ${threaded.toFixed(0)} ms/epoch (epochs: ${run.msPerEpoch.map((m) => m.toFixed(0)).join(' ')}), ` +
+        `peak RSS ${run.peakRssMiB.toFixed(0)} MiB (process maximum so far), final loss ${run.lastLoss.toFixed(4)}`,
+    );
   }
 
   const torch = !flag('--no-torch') && torchAvailable();

@@ -35,7 +35,7 @@ async function child(name: string, epochs: number): Promise<void> {
     const { model } = await trainModel({
       build: () => buildModel(name, { inputShape: [size, size, 3], outputShape: [size, size, 1] }),
       train: data, val: { ...data, x: new Float32Array(0), y: new Float32Array(0), n: 0 },
-      config: { epochs, batchSize: 8, seed: 1, loss: 'huber', optimizer: { name: 'adam', lr: 1e-3 }, schedule: { name: 'constant' } },
+      config: { epochs, batchSize: 8, seed: 1, loss: 'huber', lr: 1e-3, optimizer: { name: 'adam' }, schedule: { name: 'constant' } },
       checkpointDir: dir, onEpoch: (r) => ms.push(r.seconds * 1000),
     });
     model.dispose();

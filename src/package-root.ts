@@ -1,6 +1,6 @@
 /**
  * The installed pipe package's root (its package.json, built-in models/ and stages/), found from this
- * file whether it runs from src/ (tsx) or dist/src/. A leaf module every layer may import.
+ * file whether it runs from src/ (tsx) or dist/src/, and its version. A leaf module every layer may import.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,4 +18,9 @@ export function packageRoot(): string {
   }
   root = dir;
   return dir;
+}
+
+/** pipe's version (package.json): part of every fingerprint, and what `pipe --version` prints. */
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -7,6 +7,22 @@ import type { z as zod } from 'zod';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/**
+ * T itself when it is plain JSON data, with `never` wherever it is not (a function, a class instance's
+ * methods, undefined, a bigint). A unit's payload and locals are hashed and sent to another process, so
+ * the stage-kind API takes them through this: an interface such as `FitPayload` passes as it is, a value
+ * that would not survive the trip fails to compile.
+ */
+export type JsonData<T> = T extends Json
+  ? T
+  : T extends readonly (infer E)[]
+    ? JsonData<E>[]
+    : T extends (...args: never[]) => unknown
+      ? never
+      : T extends object
+        ? { [K in keyof T]: JsonData<T[K]> }
+        : never;
+
 /** What a stage reads, known before it runs (so `pipe status` can fingerprint without running anything). */
 export interface StageInputs {
   /** data set names (from the pipeline's data section) */
@@ -20,15 +36,16 @@ export interface StageInputs {
   references: { stage: string; path: (string | number)[] }[];
 }
 
-export interface UnitSpec {
+/** One unit of a stage, typed by its kind's payload U and locals L (see StageKind). */
+export interface UnitSpec<U = Json, L = Json> {
   /** human-readable, unique within the stage: an architecture name, "trial-3" */
   id: string;
   /** what this unit varies, for people (a trial's parameters): shown in run history and the dashboard, not hashed */
   label?: Record<string, Json>;
   /** everything that determines the unit's result; hashed into its cache key */
-  payload: Json;
+  payload: JsonData<U>;
   /** local details that do not change the result (folders of inputs); not hashed */
-  locals?: Json;
+  locals?: JsonData<L>;
   /** cores the unit keeps busy (a training's `threads`); it takes that many of the runner's --jobs slots. Default 1 */
   cores?: number;
 }
@@ -55,7 +72,7 @@ export interface UnitProgress {
   (message: string, epoch?: EpochReport): void;
 }
 
-export interface StageContext<P> {
+export interface StageContext<P, U = Json, L = Json> {
   stage: string;
   kind: string;
   params: P;
@@ -69,19 +86,25 @@ export interface StageContext<P> {
   /** folder of a materialised data set (x.npy, y.npy, simulation.npy, meta.json) */
   dataDir(set: string): string;
   /** run units in worker processes (cached individually); resolves in the order given */
-  runUnits(units: UnitSpec[]): Promise<UnitOutcome[]>;
+  runUnits(units: UnitSpec<U, L>[]): Promise<UnitOutcome[]>;
   progress: UnitProgress;
   jobs: number;
   backend: string;
   seed: number;
   signal: AbortSignal;
   /** what this stage's fingerprint was computed from (data and upstream hashes, model sources …) */
-  fingerprint: { digest: string; data: Record<string, string>; upstream: Record<string, string>; models: Record<string, { file: string; hash: string }>; files: Record<string, string> };
+  fingerprint: {
+    digest: string;
+    data: Record<string, string>;
+    upstream: Record<string, string>;
+    models: Record<string, { file: string; hash: string }>;
+    files: Record<string, string>;
+  };
   /** force: re-run units even when cached */
   force: boolean;
 }
 
-export interface UnitContext {
+export interface UnitContext<L = Json> {
   stage: string;
   /** empty folder for the unit's outputs */
   outDir: string;
@@ -90,7 +113,7 @@ export interface UnitContext {
   projectDir: string;
   backend: string;
   progress: UnitProgress;
-  locals: Json;
+  locals: L;
   /** the backend the unit actually trained on (recorded in pipeline.lock) */
   setBackend(name: string): void;
 }
@@ -110,7 +133,11 @@ export function isVolatile(file: string, patterns: string[] = []): boolean {
   return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(file));
 }
 
-export interface StageKind<P = any> {
+/**
+ * A stage kind over its params P, its units' payload U and their locals L. U and L tie the two sides of
+ * the process boundary together: what `run` hands `ctx.runUnits` is what `runUnit` receives in the worker.
+ */
+export interface StageKind<P = any, U = any, L = any> {
   kind: string;
   description: string;
   /** zod schema of the stage's own keys (kind/needs/description are added by the config layer) */
@@ -125,9 +152,9 @@ export interface StageKind<P = any> {
   /** for --dry-run: what a selection resolves to, given the results folder of each fresh upstream stage */
   describeSelection?(params: P, freshResultsOf: (stage: string) => string | undefined): string | undefined;
   /** main process: plan units, combine their outputs into ctx.outDir */
-  run(ctx: StageContext<P>): Promise<StageResult>;
+  run(ctx: StageContext<P, U, L>): Promise<StageResult>;
   /** worker process: execute one unit */
-  runUnit?(payload: Json, ctx: UnitContext): Promise<void>;
+  runUnit?(payload: U, ctx: UnitContext<L>): Promise<void>;
 }
 
 export { z } from 'zod';
@@ -138,7 +165,7 @@ const kinds = new Map<string, StageKind>();
 const sources = new Map<string, string>();
 let loadingFile: string | undefined;
 
-export function registerStageKind(kind: StageKind): void {
+export function registerStageKind<P, U, L>(kind: StageKind<P, U, L>): void {
   if (kinds.has(kind.kind)) throw new Error(`stage kind '${kind.kind}' is registered twice${loadingFile ? ` (again in ${loadingFile})` : ''}`);
   kinds.set(kind.kind, kind);
   if (loadingFile) sources.set(kind.kind, loadingFile);

@@ -13,20 +13,30 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
+import { SET_NAMES } from '../src/data/set-names.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
-import { BASELINE_MODELS, type EvalLocals, type EvalPayload, type ModelEval, type PartMetrics } from './ml/evaluate-unit.js';
+import { BASELINE_MODELS } from './ml/baselines.js';
+import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evaluate-unit.js';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { describeSel, resolveSelection, selectionInputs, selectionSchema } from './selection.js';
 
 const evaluateParams = z.object({
   models: selectionSchema.describe('models to evaluate, e.g. { from: C }'),
-  sets: z.array(dataSetSchema).min(1).default(['small', 'big', 'test']),
+  sets: z
+    .array(dataSetSchema)
+    .min(1)
+    .default([...SET_NAMES]),
   dummy: z.boolean().default(true).describe('also evaluate the dummy predictor (training mean)'),
   dummy_set: dataSetSchema.default('big').describe('the set whose training part the dummy mean is fitted on'),
   baselines: z
     .object({
       zero: z.boolean().default(false).describe('also evaluate the zero predictor (0 everywhere)'),
-      persistence: z.string().min(1).nullable().default(null).describe('also evaluate persistence: this input channel (in the target\'s unit) as the prediction, e.g. depth_t0'),
+      persistence: z
+        .string()
+        .min(1)
+        .nullable()
+        .default(null)
+        .describe("also evaluate persistence: this input channel (in the target's unit) as the prediction, e.g. depth_t0"),
     })
     .strict()
     .prefault({}),
@@ -45,14 +55,15 @@ function sourceStage(p: EvaluateParams): string | undefined {
   return 'from' in sel ? sel.from : 'best' in sel ? sel.best : sel.of;
 }
 
-const evaluate: StageKind<EvaluateParams> = {
+const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
   kind: 'evaluate',
   description: 'evaluate models and the dummy baseline: RAE, MAE, RMSE, R², runtime, size',
   params: evaluateParams,
   usesTraining: true,
   inputs: (p) => ({ data: [...new Set([...p.sets, ...(p.dummy ? [p.dummy_set] : [])])], files: [], ...selectionInputs(p.models, ['models']) }),
   validate(p) {
-    if (Array.isArray(p.models)) return [{ path: ['models'], message: 'evaluate takes the models of an upstream stage, e.g. { from: C }', hint: 'models: { from: <train stage> }' }];
+    if (Array.isArray(p.models))
+      return [{ path: ['models'], message: 'evaluate takes the models of an upstream stage, e.g. { from: C }', hint: 'models: { from: <train stage> }' }];
     return [];
   },
   describeSelection: (p, fresh) => describeSel(p.models, fresh),
@@ -63,19 +74,45 @@ const evaluate: StageKind<EvaluateParams> = {
     const setNames = [...new Set(p.sets)];
     const dataDirs = Object.fromEntries([...new Set([...setNames, p.dummy_set])].map((s) => [s, ctx.dataDir(s)]));
     const evalDirs = Object.fromEntries(setNames.map((s) => [s, dataDirs[s]!]));
-    const base = { sets: Object.fromEntries(setNames.map((s) => [s, ctx.fingerprint.data[s]!])), valFraction: p.val_fraction, splitSeed: ctx.seed, timing: p.timing, dummySet: p.dummy_set };
+    const base = {
+      sets: Object.fromEntries(setNames.map((s) => [s, ctx.fingerprint.data[s]!])),
+      valFraction: p.val_fraction,
+      splitSeed: ctx.seed,
+      timing: p.timing,
+      dummySet: p.dummy_set,
+    };
     const taken = models.filter((m) => (BASELINE_MODELS as readonly string[]).includes(m));
-    if (taken.length) throw new PipeError('config-invalid', `model name${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${from} clash with evaluate's baselines`, { hint: `rename the model; ${BASELINE_MODELS.join(', ')} are reserved` });
+    if (taken.length)
+      throw new PipeError('config-invalid', `model name${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${from} clash with evaluate's baselines`, {
+        hint: `rename the model; ${BASELINE_MODELS.join(', ')} are reserved`,
+      });
     const baselines = [...(p.dummy ? ['dummy'] : []), ...(p.baselines.zero ? ['zero'] : []), ...(p.baselines.persistence ? ['persistence'] : [])];
     const all = [...models, ...baselines];
     const sourceOf = (m: string) =>
-      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : ctx.fingerprint.upstream[from]!;
+      m === 'dummy'
+        ? `dummy:${ctx.fingerprint.data[p.dummy_set]}`
+        : m === 'zero'
+          ? 'zero'
+          : m === 'persistence'
+            ? `persistence:${p.baselines.persistence}`
+            : ctx.fingerprint.upstream[from]!;
     const units = all.map((m) => {
-      const extra = m === 'persistence' ? { persistenceChannel: p.baselines.persistence! } : baselines.includes(m) ? {} : p.clip_min !== null ? { clipMin: p.clip_min } : {};
+      const extra =
+        m === 'persistence'
+          ? { persistenceChannel: p.baselines.persistence! }
+          : baselines.includes(m)
+            ? {}
+            : p.clip_min !== null
+              ? { clipMin: p.clip_min }
+              : {};
       const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra };
-      const locals: EvalLocals = { modelDir: m === 'dummy' ? null : join(ctx.resultsOf(from), 'models', m), dataDirs: m === 'dummy' ? dataDirs : evalDirs, modelRoots: modelRoots(ctx) };
+      const locals: EvalLocals = {
+        modelDir: m === 'dummy' ? null : join(ctx.resultsOf(from), 'models', m),
+        dataDirs: m === 'dummy' ? dataDirs : evalDirs,
+        modelRoots: modelRoots(ctx),
+      };
       if (m === 'dummy') locals.dataDirs = { ...evalDirs, ...(evalDirs[p.dummy_set] ? {} : { [p.dummy_set]: dataDirs[p.dummy_set]! }) };
-      return { id: m, payload: payload as unknown as Json, locals: locals as unknown as Json };
+      return { id: m, payload, locals };
     });
     const done = await ctx.runUnits(units);
     const metrics: Record<string, ModelEval & { from: string }> = {};
@@ -115,8 +152,9 @@ const evaluate: StageKind<EvaluateParams> = {
     return { metrics: headline, volatile: ['metrics.json', 'metrics.csv'] };
   },
   async runUnit(payload, ctx) {
+    // evaluate-unit loads tfjs: only workers import it
     const { runEvalUnit } = await import('./ml/evaluate-unit.js');
-    await runEvalUnit(payload as unknown as EvalPayload, ctx.locals as unknown as EvalLocals, ctx);
+    await runEvalUnit(payload, ctx.locals, ctx);
   },
 };
 
@@ -133,7 +171,8 @@ function trainingSets(stageDir: string): Record<string, string | undefined> {
  */
 export function addSkill(metrics: Record<string, ModelEval>, baselines: string[]): void {
   const parts = new Set<string>();
-  for (const ev of Object.values(metrics)) for (const [set, ps] of Object.entries(ev.sets)) for (const part of Object.keys(ps)) parts.add(`${set}\u0000${part}`);
+  for (const ev of Object.values(metrics))
+    for (const [set, ps] of Object.entries(ev.sets)) for (const part of Object.keys(ps)) parts.add(`${set}\u0000${part}`);
   for (const key of parts) {
     const [set, part] = key.split('\u0000') as [string, string];
     const of = (m: string) => metrics[m]?.sets[set]?.[part];
@@ -150,7 +189,8 @@ export function addSkill(metrics: Record<string, ModelEval>, baselines: string[]
     for (const [m, ev] of Object.entries(metrics)) {
       const pm = ev.sets[set]?.[part];
       if (!pm || baselines.includes(m)) continue;
-      const skill = (b: { vs: string; error: number } | null, e: number | null) => (b && e !== null && b.error > 0 ? { vs: b.vs, value: 1 - e / b.error } : null);
+      const skill = (b: { vs: string; error: number } | null, e: number | null) =>
+        b && e !== null && b.error > 0 ? { vs: b.vs, value: 1 - e / b.error } : null;
       pm.skill = { mae: skill(mae, pm.mae), rae: skill(rae, pm.raeSummary?.median ?? null) };
     }
   }
@@ -161,13 +201,40 @@ function round(x: number): number {
 }
 
 function metricsCsv(metrics: Record<string, ModelEval & { from: string }>): string {
-  const rows = ['model,from,set,part,seen,n,rae_median,rae_q1,rae_q3,rae_mean,rae_undefined,mae_m,rmse_m,r2,skill_mae,skill_rae,skill_vs,params,bytes,train_seconds,inference_ms_per_sample'];
+  const rows = [
+    'model,from,set,part,seen,n,rae_median,rae_q1,rae_q3,rae_mean,rae_undefined,mae_m,rmse_m,r2,' +
+      'skill_mae,skill_rae,skill_vs,params,bytes,train_seconds,inference_ms_per_sample',
+  ];
   for (const [m, ev] of Object.entries(metrics)) {
     for (const [set, parts] of Object.entries(ev.sets)) {
       for (const [part, pm] of Object.entries(parts)) {
         const s = pm.raeSummary;
         const k = pm.skill;
-        rows.push([m, ev.from, set, part, pm.seen ?? '', pm.n, s?.median ?? '', s?.q1 ?? '', s?.q3 ?? '', s?.mean ?? '', pm.raeUndefined, pm.mae, pm.rmse, pm.r2 ?? '', k?.mae?.value ?? '', k?.rae?.value ?? '', k?.mae?.vs ?? '', ev.params, ev.bytes, ev.trainSeconds ?? '', ev.inferenceMsPerSample ?? ''].join(','));
+        rows.push(
+          [
+            m,
+            ev.from,
+            set,
+            part,
+            pm.seen ?? '',
+            pm.n,
+            s?.median ?? '',
+            s?.q1 ?? '',
+            s?.q3 ?? '',
+            s?.mean ?? '',
+            pm.raeUndefined,
+            pm.mae,
+            pm.rmse,
+            pm.r2 ?? '',
+            k?.mae?.value ?? '',
+            k?.rae?.value ?? '',
+            k?.mae?.vs ?? '',
+            ev.params,
+            ev.bytes,
+            ev.trainSeconds ?? '',
+            ev.inferenceMsPerSample ?? '',
+          ].join(','),
+        );
       }
     }
   }

@@ -120,7 +120,8 @@ export function resolveSelection(sel: Selection, resultsOf: (s: string) => strin
   if ('from' in sel) return { models: readRanking(resultsOf(sel.from)).map((r) => r.model) };
   const ranking = readRanking(resultsOf('best' in sel ? sel.best : sel.of));
   const k = 'best' in sel ? 1 : sel.top;
-  if (ranking.length < k) throw new SelectionError(`selection wants the top ${k} but ${'best' in sel ? sel.best : sel.of} ranked only ${ranking.length} models`);
+  if (ranking.length < k)
+    throw new SelectionError(`selection wants the top ${k} but ${'best' in sel ? sel.best : sel.of} ranked only ${ranking.length} models`);
   const models = ranking.slice(0, k).map((r) => r.model);
   if ('tuned' in sel && sel.tuned) {
     const tuned = readTuned(resultsOf(sel.tuned));

@@ -34,10 +34,9 @@ interface ShellPayload {
 /** where things are on this machine: not part of the key (a key with paths in it is useless to a shared cache) */
 interface ShellLocals {
   upstreamDirs: Record<string, string>;
-  [k: string]: Json;
 }
 
-const shell: StageKind<ShellParams> = {
+const shell: StageKind<ShellParams, ShellPayload, ShellLocals> = {
   kind: 'shell',
   description: 'run a command with declared inputs and outputs',
   params: shellParams,
@@ -75,8 +74,9 @@ const shell: StageKind<ShellParams> = {
     return { metrics: { items: items.length } };
   },
   async runUnit(payload, ctx) {
-    const p = payload as ShellPayload;
-    const { upstreamDirs } = ctx.locals as ShellLocals;
+    const p = payload;
+    const { upstreamDirs } = ctx.locals;
+    // execa only where a command runs (workers): a no-op run never loads it
     const { execa } = await import('execa');
     const upstreamEnv = Object.fromEntries(Object.entries(upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
     const res = await execa(p.cmd, {
@@ -89,7 +89,10 @@ const shell: StageKind<ShellParams> = {
     if (res.exitCode !== 0 || res.signal) {
       const tail = String(res.all ?? '').split('\n').slice(-15).join('\n');
       const how = res.signal ? `was killed by ${res.signal}` : `exited with code ${res.exitCode}`;
-      throw new PipeError('stage-failed', `command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`);
+      throw new PipeError(
+        'stage-failed',
+        `command \`${p.cmd}\`${p.item === null ? '' : ` (item ${p.item})`} ${how}${tail ? `; its last output:\n${tail}` : ''}`,
+      );
     }
     for (const out of p.outs) {
       if (!existsSync(join(ctx.outDir, out))) {

@@ -8,7 +8,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { registerStageKind, type Json, type StageKind } from './api.js';
+import { registerStageKind, type StageKind } from './api.js';
 import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
 import { splitTunedParams } from './ml/train-config.js';
@@ -28,7 +28,7 @@ export interface RankingRow {
   params: number;
 }
 
-const train: StageKind<TrainParams> = {
+const train: StageKind<TrainParams, FitPayload, FitLocals> = {
   kind: 'train',
   description: 'train architectures on a data set and rank them by validation loss',
   params: trainParams,
@@ -40,8 +40,16 @@ const train: StageKind<TrainParams> = {
     if (!Array.isArray(sel) && 'top' in sel) {
       const up = others[sel.of];
       const n = up ? producedCount(up, others) : undefined;
-      if (n !== undefined && sel.top > n) return [{ path: ['models', 'top'], message: `top ${sel.top} of ${sel.of}, but ${sel.of} trains only ${n} model${n === 1 ? '' : 's'}`, hint: `use top: ${n} or fewer` }];
-      if (sel.tuned && others[sel.tuned] && others[sel.tuned]!.kind !== 'tune') return [{ path: ['models', 'tuned'], message: `tuned: ${sel.tuned} must be a tune stage (it is ${others[sel.tuned]!.kind})` }];
+      if (n !== undefined && sel.top > n)
+        return [
+          {
+            path: ['models', 'top'],
+            message: `top ${sel.top} of ${sel.of}, but ${sel.of} trains only ${n} model${n === 1 ? '' : 's'}`,
+            hint: `use top: ${n} or fewer`,
+          },
+        ];
+      if (sel.tuned && others[sel.tuned] && others[sel.tuned]!.kind !== 'tune')
+        return [{ path: ['models', 'tuned'], message: `tuned: ${sel.tuned} must be a tune stage (it is ${others[sel.tuned]!.kind})` }];
     }
     if (Array.isArray(sel) && new Set(sel).size !== sel.length) return [{ path: ['models'], message: 'a model is listed twice' }];
     return [];
@@ -50,7 +58,11 @@ const train: StageKind<TrainParams> = {
   async run(ctx) {
     const p = ctx.params;
     const { models, tuned, tunedDecision } = resolveSelection(p.models, ctx.resultsOf);
-    if (tunedDecision) ctx.progress(`${tunedDecision.model}: ${tunedDecision.applied ? 'tuned' : 'untuned'} configuration (${tunedDecision.reason}; tuned ${tunedDecision.tunedLoss}, untuned ${tunedDecision.untunedLoss})`);
+    if (tunedDecision)
+      ctx.progress(
+        `${tunedDecision.model}: ${tunedDecision.applied ? 'tuned' : 'untuned'} configuration` +
+          ` (${tunedDecision.reason}; tuned ${tunedDecision.tunedLoss}, untuned ${tunedDecision.untunedLoss})`,
+      );
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const configs = models.map((model) => {
       let settings = p.train;
@@ -60,11 +72,20 @@ const train: StageKind<TrainParams> = {
         settings = mergeSettings(settings, split.train);
         hp = { ...hp, ...split.model };
       }
-      const payload: FitPayload = { model, modelHash: modelHash(ctx, model), hp, train: settings, seed: ctx.seed, data: ctx.fingerprint.data[p.data]!, valFraction: p.val_fraction, splitSeed: ctx.seed };
+      const payload: FitPayload = {
+        model,
+        modelHash: modelHash(ctx, model),
+        hp,
+        train: settings,
+        seed: ctx.seed,
+        data: ctx.fingerprint.data[p.data]!,
+        valFraction: p.val_fraction,
+        splitSeed: ctx.seed,
+      };
       return payload;
     });
     ctx.progress(`training ${models.join(', ')} on '${p.data}'`);
-    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c as unknown as Json, locals: locals as unknown as Json, cores: c.train.threads })));
+    const done = await ctx.runUnits(configs.map((c) => ({ id: c.model, payload: c, locals, cores: c.train.threads })));
     const rows: RankingRow[] = [];
     for (const u of done) {
       const dest = join(ctx.outDir, 'models', u.id);
@@ -88,13 +109,23 @@ const train: StageKind<TrainParams> = {
         best: rows[0]?.model ?? null,
         best_val_loss: rows[0]?.bestVal ?? null,
         ...Object.fromEntries(rows.map((r) => [`val_loss.${r.model}`, r.bestVal])),
-        ...(tunedDecision ? { tuned: { model: tunedDecision.model, applied: tunedDecision.applied, tuned_loss: tunedDecision.tunedLoss, untuned_loss: tunedDecision.untunedLoss } } : {}),
+        ...(tunedDecision
+          ? {
+              tuned: {
+                model: tunedDecision.model,
+                applied: tunedDecision.applied,
+                tuned_loss: tunedDecision.tunedLoss,
+                untuned_loss: tunedDecision.untunedLoss,
+              },
+            }
+          : {}),
       },
     };
   },
   async runUnit(payload, ctx) {
+    // fit-unit loads tfjs: only workers import it
     const { runFitUnit } = await import('./ml/fit-unit.js');
-    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: false });
+    await runFitUnit(payload, ctx.locals, ctx, { allowDiverged: false });
   },
 };
 

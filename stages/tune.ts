@@ -15,19 +15,26 @@ import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
+import type { Params } from '../src/tuning/index.js';
 import { splitTunedParams } from './ml/train-config.js';
 import { trainSettingsSchema } from './train-settings.js';
-import { tuneConfigSchema, createStudy, studyConfig, earlierRecords, trialsCsv, type TrialRecord } from '../src/tuning/index.js';
+import { studyConfig, tuneConfigSchema } from '../src/tuning/tune-config.js';
+import type { TrialRecord } from '../src/tuning/index.js';
 import { describeSel, resolveSelection, selectionInputs } from './selection.js';
 
-const modelRef = z.union([z.string().min(1), z.object({ best: z.string().min(1) }).strict()]).describe('the architecture to tune: a name or { best: <train stage> }');
+const modelRef = z
+  .union([z.string().min(1), z.object({ best: z.string().min(1) }).strict()])
+  .describe('the architecture to tune: a name or { best: <train stage> }');
 
 const tuneParams = tuneConfigSchema.extend({ ...trainingKeys, model: modelRef });
 type TuneParams = z.infer<typeof tuneParams>;
 
 const asSelection = (m: TuneParams['model']) => (typeof m === 'string' ? [m] : m);
 
-const tune: StageKind<TuneParams> = {
+/** A trial's unit: its training, plus the trial's number and sampled params (recorded, and part of its key). */
+type TrialPayload = FitPayload & { trial: number; params: Params };
+
+const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
   kind: 'tune',
   description: 'tune one architecture: search space, sampler, pruner, trial budget',
   params: tuneParams,
@@ -40,9 +47,14 @@ const tune: StageKind<TuneParams> = {
     for (const key of Object.keys(p.space)) {
       if (key.startsWith('train.')) {
         const k = key.slice(6);
-        if (!trainKeys.includes(k)) problems.push({ path: ['space', key], message: `'${k}' is not a training setting`, hint: `tunable training settings: ${trainKeys.join(', ')}` });
+        if (!trainKeys.includes(k))
+          problems.push({ path: ['space', key], message: `'${k}' is not a training setting`, hint: `tunable training settings: ${trainKeys.join(', ')}` });
       } else if (!key.startsWith('model.')) {
-        problems.push({ path: ['space', key], message: `search-space keys start with 'train.' (a training setting) or 'model.' (a model hyperparameter), got '${key}'`, hint: `e.g. train.lr or model.filters` });
+        problems.push({
+          path: ['space', key],
+          message: `search-space keys start with 'train.' (a training setting) or 'model.' (a model hyperparameter), got '${key}'`,
+          hint: `e.g. train.lr or model.filters`,
+        });
       }
     }
     if (typeof p.model !== 'string' && others[p.model.best] && others[p.model.best]!.kind !== 'train') {
@@ -54,6 +66,8 @@ const tune: StageKind<TuneParams> = {
   async run(ctx) {
     const p = ctx.params;
     const model = resolveSelection(asSelection(p.model), ctx.resultsOf).models[0]!;
+    // the samplers and pruners load when a tune stage runs, not with every command
+    const { createStudy, earlierRecords, trialsCsv } = await import('../src/tuning/index.js');
     const study = createStudy(studyConfig(p));
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const done: TrialRecord[] = [];
@@ -73,15 +87,17 @@ const tune: StageKind<TuneParams> = {
           data: ctx.fingerprint.data[p.data]!,
           valFraction: p.val_fraction,
           splitSeed: ctx.seed,
-          pruning: { pruner: p.pruner as unknown as Json, earlier: earlierRecords(trial.number, study.batchSize, done) as unknown as Json[] },
+          pruning: { pruner: p.pruner, earlier: earlierRecords(trial.number, study.batchSize, done) },
         };
-        return { id: `trial-${trial.number}`, label: trial.params as Record<string, Json>, payload: { ...payload, trial: trial.number, params: trial.params } as unknown as Json, locals: locals as unknown as Json, cores: payload.train.threads };
+        return { id: `trial-${trial.number}`, label: trial.params as Record<string, Json>, payload: { ...payload, trial: trial.number, params: trial.params }, locals, cores: payload.train.threads };
       });
       const outcomes = await ctx.runUnits(units);
       for (const [i, u] of outcomes.entries()) {
         const trial = batch[i]!;
         const s = JSON.parse(await readFile(join(u.dir, 'summary.json'), 'utf8')) as FitSummary;
-        const hist = existsSync(join(u.dir, 'history.json')) ? (JSON.parse(await readFile(join(u.dir, 'history.json'), 'utf8')) as { val: number[] }) : { val: [] };
+        const hist = existsSync(join(u.dir, 'history.json'))
+          ? (JSON.parse(await readFile(join(u.dir, 'history.json'), 'utf8')) as { val: number[] })
+          : { val: [] };
         done.push({
           number: trial.number,
           params: trial.params,
@@ -96,9 +112,15 @@ const tune: StageKind<TuneParams> = {
       ctx.progress(`${done.length}/${study.budget} trials, best ${study.best(done)?.value?.toPrecision(4) ?? '–'}`);
     }
     const best = study.best(done);
-    if (!best) throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, { hint: 'widen the search space or lower the learning-rate range' });
+    if (!best)
+      throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, {
+        hint: 'widen the search space or lower the learning-rate range',
+      });
     done.sort((a, b) => a.number - b.number);
-    await writeFile(join(ctx.outDir, 'best.json'), JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1));
+    await writeFile(
+      join(ctx.outDir, 'best.json'),
+      JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1),
+    );
     await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));
     await writeFile(join(ctx.outDir, 'trials.csv'), trialsCsv(done));
     const dest = join(ctx.outDir, 'models', model);
@@ -111,13 +133,18 @@ const tune: StageKind<TuneParams> = {
         best_value: best.value,
         best_trial: best.number,
         best_params: best.params as Json,
-        trials_run: { complete: done.filter((t) => t.state === 'complete').length, pruned: done.filter((t) => t.state === 'pruned').length, failed: done.filter((t) => t.state === 'failed').length },
+        trials_run: {
+          complete: done.filter((t) => t.state === 'complete').length,
+          pruned: done.filter((t) => t.state === 'pruned').length,
+          failed: done.filter((t) => t.state === 'failed').length,
+        },
       },
     };
   },
   async runUnit(payload, ctx) {
+    // fit-unit loads tfjs: only workers import it
     const { runFitUnit } = await import('./ml/fit-unit.js');
-    await runFitUnit(payload as unknown as FitPayload, ctx.locals as unknown as FitLocals, ctx, { allowDiverged: true });
+    await runFitUnit(payload, ctx.locals, ctx, { allowDiverged: true });
   },
 };
 

@@ -32,7 +32,8 @@ export function explainChange(before: FingerprintParts, now: FingerprintParts): 
   if (before.seed !== now.seed) reasons.push(`seed changed (${before.seed} → ${now.seed})`);
   if (before.backend !== now.backend) reasons.push(`backend changed (${before.backend} → ${now.backend})`);
   for (const [k, change] of diffKeys(before.data, now.data)) reasons.push(`data '${k}' ${change}`);
-  for (const [k, change] of diffKeys(before.upstream, now.upstream)) reasons.push(change === 'changed' ? `upstream ${k} changed` : `dependency on ${k} ${change}`);
+  for (const [k, change] of diffKeys(before.upstream, now.upstream))
+    reasons.push(change === 'changed' ? `upstream ${k} changed` : `dependency on ${k} ${change}`);
   const files = (m: Record<string, { file: string; hash: string }>) => Object.fromEntries(Object.values(m ?? {}).map((v) => [v.file, v.hash]));
   for (const [k, change] of diffKeys(files(before.models), files(now.models))) reasons.push(`${k} ${change}`);
   for (const [k, change] of diffKeys(before.files, now.files)) reasons.push(`${k} ${change}`);

@@ -48,6 +48,10 @@ export function readLock(path: string): LockFile | undefined {
 export async function writeLock(path: string, lock: LockFile): Promise<void> {
   const ordered: LockFile = { ...lock, stages: Object.fromEntries(Object.entries(lock.stages).sort(([a], [b]) => a.localeCompare(b))) };
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `# written by pipe; commit it. Re-create with \`pipe run${lock.profile ? ` --profile ${lock.profile}` : ''}\`.\n${stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+  await writeFile(
+    tmp,
+    `# written by pipe; commit it. Re-create with \`pipe run${lock.profile ? ` --profile ${lock.profile}` : ''}\`.\n` +
+      `${stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+  );
   await rename(tmp, path);
 }

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { PipeError, asPipeError, exitCodeFor } from '../failure/pipe-error.js';
 import { formatError } from './errors.js';
 import type { GlobalOptions } from './context.js';
-import { toolVersion } from '../runner/project.js';
+import { toolVersion } from '../package-root.js';
 import { environmentProblems } from '../training/env.js';
 import { registerHistoryCommands } from './commands/history.js';
 

@@ -36,7 +36,10 @@ export function describeIssue(
     case 'invalid_value': {
       const vals = (issue.values ?? []).map((v) => JSON.stringify(v));
       const got = issue.input === undefined ? '' : `, got ${JSON.stringify(issue.input)}`;
-      const mean = typeof issue.input === 'string' && issue.values?.every((v) => typeof v === 'string') ? ` (did you mean '${closest(issue.input, issue.values as string[])}'?)` : '';
+      const mean =
+        typeof issue.input === 'string' && issue.values?.every((v) => typeof v === 'string')
+          ? ` (did you mean '${closest(issue.input, issue.values as string[])}'?)`
+          : '';
       return { message: `${at}: expected one of ${vals.join(', ')}${got}${mean}`, keyProblem: false, pathSuffix: [] };
     }
     case 'invalid_type': {

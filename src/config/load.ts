@@ -12,6 +12,7 @@ import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile
 import { hasPath, locate, readConfigSource, type ConfigPath, type ConfigSource } from './source.js';
 import { describeIssue, type IssueLike } from './issues.js';
 import { findCycle } from '../dag/graph.js';
+import { isSetName, SET_NAMES } from '../data/set-names.js';
 
 export interface StageDef {
   name: string;
@@ -84,7 +85,14 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     const kind = getStageKind(String(rawStage.kind));
     if (!kind) {
       const known = stageKinds().map((k) => k.kind);
-      throw fail({ path: ['kind'], message: `unknown stage kind '${rawStage.kind}'${didYouMean(String(rawStage.kind), known)}`, hint: `known kinds: ${known.join(', ')}` }, ['stages', name]);
+      throw fail(
+        {
+          path: ['kind'],
+          message: `unknown stage kind '${rawStage.kind}'${didYouMean(String(rawStage.kind), known)}`,
+          hint: `known kinds: ${known.join(', ')}`,
+        },
+        ['stages', name],
+      );
     }
     const withInherited: Plain = { ...rawStage };
     for (const section of kind.inherits ?? []) {
@@ -97,7 +105,14 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     const { kind: _k, needs, description, slurm, ...params } = parsed.data as Plain & { needs: string[]; description?: string; slurm?: Partial<SlurmResources> };
     for (const [i, need] of needs.entries()) {
       if (!names.includes(need)) {
-        throw fail({ path: ['needs', i], message: `stage '${name}' needs unknown stage '${need}'${didYouMean(need, names)}`, hint: `stages in this pipeline: ${names.join(', ')}` }, ['stages', name]);
+        throw fail(
+          {
+            path: ['needs', i],
+            message: `stage '${name}' needs unknown stage '${need}'${didYouMean(need, names)}`,
+            hint: `stages in this pipeline: ${names.join(', ')}`,
+          },
+          ['stages', name],
+        );
       }
       if (need === name) throw fail({ path: ['needs', i], message: `stage '${name}' needs itself` }, ['stages', name]);
     }
@@ -105,7 +120,9 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     for (const ref of inputs.references) {
       if (!needs.includes(ref.stage)) {
         const hint = names.includes(ref.stage) ? `add '${ref.stage}' to needs of stage '${name}'` : `stages in this pipeline: ${names.join(', ')}`;
-        const what = names.includes(ref.stage) ? `refers to stage '${ref.stage}', which is not in its needs` : `refers to unknown stage '${ref.stage}'${didYouMean(ref.stage, names)}`;
+        const what = names.includes(ref.stage)
+          ? `refers to stage '${ref.stage}', which is not in its needs`
+          : `refers to unknown stage '${ref.stage}'${didYouMean(ref.stage, names)}`;
         throw fail({ path: ref.path, message: `stage '${name}' ${what}`, hint }, ['stages', name]);
       }
     }
@@ -113,14 +130,32 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
       for (const m of inputs.models) {
         if (!opts.models.includes(m)) {
           const path = modelPath(rawStage, m);
-          const e = fail({ path, message: `unknown model '${m}'${didYouMean(m, opts.models)}`, hint: `models found: ${opts.models.join(', ')} (add one by dropping a file in models/, see models/_template.ts.example)` }, ['stages', name]);
+          const e = fail(
+            {
+              path,
+              message: `unknown model '${m}'${didYouMean(m, opts.models)}`,
+              hint: `models found: ${opts.models.join(', ')} (add one by dropping a file in models/, see models/_template.ts.example)`,
+            },
+            ['stages', name],
+          );
           throw new PipeError('model-unknown', e.message, { location: e.location, hint: e.hint });
         }
       }
     }
     for (const set of inputs.data) {
-      if (!cfg.data) throw fail({ path: ['data'], message: `stage '${name}' reads data set '${set}' but the pipeline has no \`data:\` section`, hint: 'add a data: section (see README)' }, ['stages', name]);
-      if (!['small', 'big', 'test'].includes(set)) throw fail({ path: ['data'], message: `unknown data set '${set}'${didYouMean(set, ['small', 'big', 'test'])}`, hint: 'data sets are small, big and test' }, ['stages', name]);
+      if (!cfg.data)
+        throw fail(
+          {
+            path: ['data'],
+            message: `stage '${name}' reads data set '${set}' but the pipeline has no \`data:\` section`,
+            hint: 'add a data: section (see README)',
+          },
+          ['stages', name],
+        );
+      if (!isSetName(set)) {
+        const hint = `data sets are ${SET_NAMES.slice(0, -1).join(', ')} and ${SET_NAMES.at(-1)}`;
+        throw fail({ path: ['data'], message: `unknown data set '${set}'${didYouMean(set, [...SET_NAMES])}`, hint }, ['stages', name]);
+      }
     }
     validated[name] = { kind: kind.kind, params };
     stages.push({ name, kind: kind.kind, needs, description, params, inputs, ...(slurm ? { slurm } : {}) });
@@ -134,7 +169,8 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   }
   for (const s of stages) {
     const kind = getStageKind(s.kind)!;
-    for (const p of kind.validate?.(s.params, validated) ?? []) throw fail({ path: p.path, message: `stage '${s.name}': ${p.message}`, hint: p.hint }, ['stages', s.name]);
+    for (const p of kind.validate?.(s.params, validated) ?? [])
+      throw fail({ path: p.path, message: `stage '${s.name}': ${p.message}`, hint: p.hint }, ['stages', s.name]);
   }
   return {
     file,
@@ -183,7 +219,10 @@ function failer(src: ConfigSource, sets: SetOverride[], profile: Plain | undefin
     if (prefix[0] === 'stages' && typeof rel[0] === 'string' && inherits.includes(rel[0])) candidates.push(rel);
     for (const p of candidates) {
       if (origin.inProfile && profileName && hasPath(src, ['profiles', profileName, ...p])) {
-        return new PipeError('config-invalid', `${message} (profile '${profileName}')`, { location: locate(src, ['profiles', profileName, ...p], keyProblem), hint });
+        return new PipeError('config-invalid', `${message} (profile '${profileName}')`, {
+          location: locate(src, ['profiles', profileName, ...p], keyProblem),
+          hint,
+        });
       }
       if (hasPath(src, p)) return new PipeError('config-invalid', message, { location: locate(src, p, keyProblem), hint });
     }

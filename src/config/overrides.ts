@@ -34,7 +34,8 @@ export function parseSetFlag(flag: string): SetOverride {
   }
   const key = flag.slice(0, eq).trim();
   const path = key.split('.');
-  if (path.some((p) => p === '')) throw new PipeError('usage', `--set ${flag}: empty segment in key path '${key}'`, { hint: 'keys are dot-separated, e.g. stages.A.train.epochs' });
+  if (path.some((p) => p === ''))
+    throw new PipeError('usage', `--set ${flag}: empty segment in key path '${key}'`, { hint: 'keys are dot-separated, e.g. stages.A.train.epochs' });
   let value: unknown;
   try {
     value = parseYaml(flag.slice(eq + 1));

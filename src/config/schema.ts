@@ -60,7 +60,12 @@ export const pipelineSchema = z
   .object({
     name: z.string().default('study'),
     description: z.string().optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     executor: z.enum(EXECUTORS).default('local').describe('where units run: local processes, BullMQ workers, or Slurm jobs (never part of a fingerprint)'),
     store: z.string().optional().describe('shared store for the bullmq executor: dir:///shared/path'),
@@ -79,7 +84,11 @@ export const pipelineSchema = z
       .strict()
       .optional(),
     plots: z
-      .object({ width: z.number().int().min(200).max(8000).default(1600), height: z.number().int().min(200).max(8000).default(1000), maps: z.number().int().min(0).max(20).default(3) })
+      .object({
+        width: z.number().int().min(200).max(8000).default(1600),
+        height: z.number().int().min(200).max(8000).default(1000),
+        maps: z.number().int().min(0).max(20).default(3),
+      })
       .strict()
       .optional(),
   })

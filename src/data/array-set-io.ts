@@ -29,7 +29,17 @@ export async function saveArraySet(dir: string, set: ArraySet): Promise<void> {
   validateArraySet(set);
   await mkdir(dir, { recursive: true });
   const { n, h, w, factor, cin, cout } = set;
-  const meta: z.infer<typeof metaSchema> = { format: 1, n, h, w, ...(factor !== 1 ? { factor } : {}), cin, cout, xChannels: set.xChannels, yChannels: set.yChannels };
+  const meta: z.infer<typeof metaSchema> = {
+    format: 1,
+    n,
+    h,
+    w,
+    ...(factor !== 1 ? { factor } : {}),
+    cin,
+    cout,
+    xChannels: set.xChannels,
+    yChannels: set.yChannels,
+  };
   await Promise.all([
     writeNpy(join(dir, 'x.npy'), set.x, [n, h * factor, w * factor, cin]),
     writeNpy(join(dir, 'y.npy'), set.y, [n, h, w, cout]),
@@ -59,7 +69,19 @@ export async function loadArraySet(dir: string): Promise<ArraySet> {
   expect('simulation.npy', simulation!.shape, [n]);
   if (!(simulation!.values instanceof Int32Array)) throw new DataError(`expected int32 ids, got ${simulation!.dtype}`, join(dir, 'simulation.npy'));
   return validateArraySet(
-    { x: toFloat32(x!.values), y: toFloat32(y!.values), n, h, w, factor, cin, cout, simulation: simulation!.values, xChannels: meta.xChannels, yChannels: meta.yChannels },
+    {
+      x: toFloat32(x!.values),
+      y: toFloat32(y!.values),
+      n,
+      h,
+      w,
+      factor,
+      cin,
+      cout,
+      simulation: simulation!.values,
+      xChannels: meta.xChannels,
+      yChannels: meta.yChannels,
+    },
     dir,
   );
 }

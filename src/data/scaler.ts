@@ -91,6 +91,13 @@ export class Scaler {
     if (set.cin !== this.x.mean.length || set.cout !== this.y.mean.length) {
       throw new DataError(`scaler was fitted on ${this.x.mean.length}→${this.y.mean.length} channels, the set has ${set.cin}→${set.cout}`);
     }
-    return { ...set, x: this.applyX(set.x), y: this.applyY(set.y), simulation: set.simulation.slice(), xChannels: [...set.xChannels], yChannels: [...set.yChannels] };
+    return {
+      ...set,
+      x: this.applyX(set.x),
+      y: this.applyY(set.y),
+      simulation: set.simulation.slice(),
+      xChannels: [...set.xChannels],
+      yChannels: [...set.yChannels],
+    };
   }
 }

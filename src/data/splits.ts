@@ -1,6 +1,7 @@
+import type { SetName } from './set-names.js';
 import { type ArraySet, simulationIds, xSampleSize } from './array-set.js';
 import { DataError } from './data-error.js';
-import { mulberry32, shuffled } from './random.js';
+import { mulberry32, shuffled } from '../random/seeded-random.js';
 
 /**
  * Splits by simulation: samples of one simulation are strongly correlated, so a simulation lies in
@@ -32,11 +33,7 @@ export function bySimulation(set: ArraySet, ids: Iterable<number>): ArraySet {
   return subset(set, indices);
 }
 
-export interface SetSplit {
-  small: ArraySet;
-  big: ArraySet;
-  test: ArraySet;
-}
+export type SetSplit = Record<SetName, ArraySet>;
 
 /**
  * test = `test` simulations held out; small = `small` other simulations; big = all the rest. The three

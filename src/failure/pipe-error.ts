@@ -134,14 +134,23 @@ export function asPipeError(err: unknown): PipeError {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
     const where = e.path ? ` while writing ${e.path}` : '';
-    return new PipeError('storage-full', `no space left on the device${where}`, { hint: 'free space on that file system (pipe gc removes unreferenced cache entries) or point PIPE_CACHE_DIR elsewhere', cause: err });
+    return new PipeError('storage-full', `no space left on the device${where}`, {
+      hint: 'free space on that file system (pipe gc removes unreferenced cache entries) or point PIPE_CACHE_DIR elsewhere',
+      cause: err,
+    });
   }
   return new PipeError('internal', e instanceof Error ? (e.stack ?? e.message) : String(err), { cause: err });
 }
 
 export function toFailure(err: unknown): Failure {
   const p = asPipeError(err);
-  return { reason: p.reason, message: p.message, ...(p.hint ? { hint: p.hint } : {}), ...(p.location ? { location: p.location } : {}), ...(p.stage ? { stage: p.stage } : {}) };
+  return {
+    reason: p.reason,
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.location ? { location: p.location } : {}),
+    ...(p.stage ? { stage: p.stage } : {}),
+  };
 }
 
 export function fromFailure(f: Failure): PipeError {

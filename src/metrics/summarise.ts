@@ -18,7 +18,11 @@ export interface Summary {
 export function summarise(values: readonly number[]): Summary {
   if (values.length === 0) throw new RangeError('cannot summarise an empty list of values');
   if (values.some((v) => !Number.isFinite(v))) throw new RangeError('cannot summarise non-finite values');
-  const sorted = [...values].sort((a, b) => a - b);
+  return summariseSorted([...values].sort((a, b) => a - b));
+}
+
+/** summarise() of values already sorted ascending (finite, at least one). */
+export function summariseSorted(sorted: number[]): Summary {
   return {
     min: min(sorted),
     q1: quantileSorted(sorted, 0.25),

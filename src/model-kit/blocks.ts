@@ -142,7 +142,8 @@ export function checkDivisible(spec: ModelSpec, halvings: number, setting = 'dep
     fits > 0
       ? `use ${setting} ≤ ${fits} for a ${h}×${w} grid, or crop/pad the data to ${nearest(h)}×${nearest(w)}`
       : `a ${h}×${w} grid cannot be halved at all: crop/pad the data to ${nearest(h)}×${nearest(w)}, or use plain_cnn`;
-  return `${setting} ${halvings} halves the grid ${halvings === 1 ? 'once' : `${halvings} times`}, so height and width must be multiples of ${m} (${examples}, …); got ${h}×${w}: ${advice}`;
+  return `${setting} ${halvings} halves the grid ${halvings === 1 ? 'once' : `${halvings} times`}` +
+    `, so height and width must be multiples of ${m} (${examples}, …); got ${h}×${w}: ${advice}`;
 }
 
 /** Refusal for non-positive-integer or out-of-range numeric hyperparameters. */

@@ -65,7 +65,8 @@ export function checkInputBlock(spec: ModelSpec): string | undefined {
     case 'strided':
     case 'patch':
       if (!(Number.isInteger(fy) && fy >= 2 && fy === fx)) {
-        return `inputBlock ${String(kind)} needs the input grid to be the same whole multiple (≥ 2) of the output grid on both axes; ${grids}: use inputBlock cubic (any ratio) or none (equal grids)`;
+        return `inputBlock ${String(kind)} needs the input grid to be the same whole multiple (≥ 2) of the output grid on both axes` +
+          `; ${grids}: use inputBlock cubic (any ratio) or none (equal grids)`;
       }
       return undefined;
     case 'cubic':

@@ -59,7 +59,9 @@ export async function resolve(specifier, context, next) {
   }
   return resolved;
 }`;
-  register(`data:text/javascript,${encodeURIComponent(source)}`, { data: { targets: { [API_SPECIFIER]: apiModuleUrl(), [STAGES_SPECIFIER]: stagesApiUrl() } } });
+  register(`data:text/javascript,${encodeURIComponent(source)}`, {
+    data: { targets: { [API_SPECIFIER]: apiModuleUrl(), [STAGES_SPECIFIER]: stagesApiUrl() } },
+  });
   hookRegistered = true;
 }
 

@@ -128,7 +128,8 @@ export function buildModel(name: string, shapes: Omit<ModelSpec, 'hp'>, hp: Reco
     model.dispose();
     throw new PipeError(
       'internal',
-      `model '${name}' maps ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)}, expected ${JSON.stringify(spec.inputShape)} → ${JSON.stringify(spec.outputShape)}; fix its build() or check()`,
+      `model '${name}' maps ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)}` +
+        `, expected ${JSON.stringify(spec.inputShape)} → ${JSON.stringify(spec.outputShape)}; fix its build() or check()`,
     );
   }
   return model;

@@ -99,7 +99,8 @@ export function dagSvg(dag: Dag): string {
     ].join('');
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto" role="img" aria-label="stage graph">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"` +
+      ` style="max-width:100%;height:auto" role="img" aria-label="stage graph">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">',
     '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     '<style>.edge{fill:none;stroke:#555;stroke-width:2}.node rect{stroke:#333;stroke-width:1.5}',

@@ -36,7 +36,8 @@ function stageTable(dag: Dag): string {
     (n) => `<tr><td class="l">${escapeXml(n.name)}</td><td class="l">${escapeXml(n.kind)}</td><td class="l">${escapeXml(n.status)}</td>` +
       `<td class="l"><code title="${escapeXml(n.fingerprint)}">${escapeXml(n.fingerprint.slice(0, 16))}</code></td></tr>`,
   );
-  return `<table><thead><tr><th class="l">stage</th><th class="l">kind</th><th class="l">status</th><th class="l">fingerprint</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th class="l">stage</th><th class="l">kind</th><th class="l">status</th><th class="l">fingerprint</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`;
 }
 
 function metricsTableHtml(rows: MetricsRow[]): string {
@@ -53,12 +54,22 @@ function metricsTableHtml(rows: MetricsRow[]): string {
     const seen = r.seen === 'train' ? ' (trained on)' : r.seen === 'val' ? ' (early stopping)' : '';
     const skill = r.skillMae === null ? '–' : `${fmt(r.skillMae)} vs ${escapeXml(r.skillVs ?? '')}`;
     const raeSkill = r.skillRae === null ? '–' : `${fmt(r.skillRae)} vs ${escapeXml(r.skillRaeVs ?? '')}`;
-    return `<tr${cls}><td class="l">${escapeXml(r.set)} / ${escapeXml(r.part)}${seen}</td><td class="l">${escapeXml(r.model)}</td><td>${r.n}</td>` +
-      `<td>${fmt(r.medianRae)}</td><td>${fmt(r.mae)}</td><td>${fmt(r.r2)}</td><td>${raeSkill}</td><td>${skill}</td><td>${r.params.toLocaleString('en-US')}</td><td>${fmt(r.msPerSample)}</td></tr>`;
+    return (
+      `<tr${cls}><td class="l">${escapeXml(r.set)} / ${escapeXml(r.part)}${seen}</td><td class="l">${escapeXml(r.model)}</td><td>${r.n}</td>` +
+      `<td>${fmt(r.medianRae)}</td><td>${fmt(r.mae)}</td><td>${fmt(r.r2)}</td><td>${raeSkill}</td><td>${skill}</td>` +
+      `<td>${r.params.toLocaleString('en-US')}</td><td>${fmt(r.msPerSample)}</td></tr>`
+    );
   });
-  return `<table><thead><tr><th class="l">set / part</th><th class="l">model</th><th>samples</th><th>median RAE (–)</th>` +
-    `<th>MAE (${escapeXml(unit)})</th><th>R² (–, pooled)</th><th>RAE skill (1 − median RAE/baseline)</th><th>MAE skill (1 − MAE/baseline)</th><th>parameters</th><th>inference (ms/sample)</th></tr></thead><tbody>${body.join('')}</tbody></table>` +
-    '<p class="muted">Bold: lowest median RAE per set/part among trained models. Baselines: dummy = training mean, zero = 0 everywhere, persistence = the input channel named in the evaluate stage. MAE skill: against the part\'s strongest baseline (&gt; 0 beats every baseline). R² is pooled over all cells of the part. “trained on” / “early stopping”: parts the models saw; the test set is the headline.</p>';
+  return (
+    `<table><thead><tr><th class="l">set / part</th><th class="l">model</th><th>samples</th><th>median RAE (–)</th>` +
+    `<th>MAE (${escapeXml(unit)})</th><th>R² (–, pooled)</th><th>RAE skill (1 − median RAE/baseline)</th>` +
+    `<th>MAE skill (1 − MAE/baseline)</th><th>parameters</th><th>inference (ms/sample)</th></tr></thead>` +
+    `<tbody>${body.join('')}</tbody></table>` +
+    '<p class="muted">Bold: lowest median RAE per set/part among trained models. Baselines: dummy = training mean, zero = 0 everywhere, ' +
+    'persistence = the input channel named in the evaluate stage. MAE skill: against the part\'s strongest baseline ' +
+    '(&gt; 0 beats every baseline). R² is pooled over all cells of the part. ' +
+    '“trained on” / “early stopping”: parts the models saw; the test set is the headline.</p>'
+  );
 }
 
 async function figure(file: string): Promise<string> {

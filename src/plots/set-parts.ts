@@ -1,11 +1,12 @@
+import { SET_NAMES } from '../data/set-names.js';
 import { isBaseline } from './colors.js';
 import type { Metrics } from './result-files.js';
 
 // Reading order of sets and parts: the development sets first, the held-out test last.
-const SET_ORDER = ['small', 'big', 'test'];
+const SET_ORDER: readonly string[] = SET_NAMES;
 const PART_ORDER = ['train', 'val', 'test'];
 
-function rank(order: string[], name: string): number {
+function rank(order: readonly string[], name: string): number {
   const i = order.indexOf(name);
   return i === -1 ? order.length : i;
 }

@@ -45,9 +45,34 @@ export function tuningHistoryConfig(stage: string, trials: readonly Trial[]): Ch
   if (best.length > 0 && best.at(-1)!.x < lastTrial) best.push({ x: lastTrial, y: best.at(-1)!.y });
   const datasets: ChartDataset<'scatter' | 'line', Point[]>[] = [
     { type: 'line', label: 'best so far', data: best, borderColor: '#1f77b4', backgroundColor: '#1f77b4', borderWidth: 3, stepped: 'after', pointRadius: 0 },
-    { type: 'scatter', label: `complete (${pts('complete').length})`, data: pts('complete'), backgroundColor: '#1f77b4', borderColor: '#0b3a5e', pointRadius: 9, pointStyle: 'circle' },
-    { type: 'scatter', label: `pruned (${pts('pruned').length})`, data: pts('pruned'), backgroundColor: '#ff7f0e', borderColor: '#8a4200', pointRadius: 11, pointStyle: 'triangle' },
-    { type: 'scatter', label: `failed (${failed.length}, no value: drawn at the top)`, data: failed, backgroundColor: '#d62728', borderColor: '#d62728', borderWidth: 4, pointRadius: 12, pointStyle: 'crossRot' },
+    {
+      type: 'scatter',
+      label: `complete (${pts('complete').length})`,
+      data: pts('complete'),
+      backgroundColor: '#1f77b4',
+      borderColor: '#0b3a5e',
+      pointRadius: 9,
+      pointStyle: 'circle',
+    },
+    {
+      type: 'scatter',
+      label: `pruned (${pts('pruned').length})`,
+      data: pts('pruned'),
+      backgroundColor: '#ff7f0e',
+      borderColor: '#8a4200',
+      pointRadius: 11,
+      pointStyle: 'triangle',
+    },
+    {
+      type: 'scatter',
+      label: `failed (${failed.length}, no value: drawn at the top)`,
+      data: failed,
+      backgroundColor: '#d62728',
+      borderColor: '#d62728',
+      borderWidth: 4,
+      pointRadius: 12,
+      pointStyle: 'crossRot',
+    },
   ];
   return {
     type: 'scatter',

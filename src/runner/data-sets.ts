@@ -9,10 +9,10 @@ import type { StatCache } from '../cache/stat-cache.js';
 import type { CacheStore } from '../cache/store.js';
 import type { Pipeline } from '../config/load.js';
 import { ZodError } from 'zod';
+import { SET_NAMES } from '../data/set-names.js';
 import { PipeError } from '../failure/pipe-error.js';
 import { FLOOD_GENERATOR_VERSION, SPLIT_VERSION } from '../data/versions.js';
 
-export const SETS = ['small', 'big', 'test'] as const;
 
 /** The content hash of each data set, computed without generating anything. */
 export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<string, string>> {
@@ -33,7 +33,7 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
     source = { files: d.files, hashes: files };
   }
   const base = hashJson({ source, split: d.split, splitVersion: SPLIT_VERSION, val_fraction: d.val_fraction });
-  return Object.fromEntries(SETS.map((s) => [s, hashJson({ base, set: s })]));
+  return Object.fromEntries(SET_NAMES.map((s) => [s, hashJson({ base, set: s })]));
 }
 
 /** Folder holding the set's arrays (x.npy, y.npy, simulation.npy, meta.json), generating it on first use. */
@@ -62,12 +62,12 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
     throw err;
   }
   const parts = splitSets(full, d.split);
-  for (const s of SETS) {
+  for (const s of SET_NAMES) {
     const tmp = await store.begin();
     await saveArraySet(join(tmp, 'files'), parts[s]);
     await store.commit('data', hashes[s]!, tmp, { set: s, samples: parts[s].n });
   }
-  log(`data: ${SETS.map((s) => `${s} ${parts[s].n} samples`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  log(`data: ${SET_NAMES.map((s) => `${s} ${parts[s].n} samples`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return (await store.get('data', key))!.files;
 }
 

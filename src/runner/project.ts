@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { lockPathFor } from '../cache/lock-file.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot, toolVersion } from '../package-root.js';
 import { HEAP_ENV, heapCapFromEnv, simdKernelsEnabled } from '../training/env.js';
 
-export { packageRoot };
+export { packageRoot, toolVersion };
 
 export interface ProjectPaths {
   dir: string;
@@ -44,19 +44,6 @@ export function projectPaths(configFile: string, profile?: string, scratch?: str
   };
 }
 
-export function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** The tfjs version, read from its package.json: never loads tfjs (status must stay fast). */
-export function tfjsVersion(): string {
-  try {
-    const req = createRequire(join(packageRoot(), 'package.json'));
-    return (JSON.parse(readFileSync(req.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'absent';
-  }
-}
 
 /**
  * The backend `auto` will give, decided without loading tfjs: native TensorFlow when tfjs-node(-gpu) is

@@ -5,6 +5,7 @@
 import type { EpochReport, Json } from '../../stages/api.js';
 
 export type { EpochReport };
+import type { FailureReason } from '../failure/pipe-error.js';
 
 export type StageStatus = 'ran' | 'fresh' | 'restored' | 'failed' | 'skipped';
 
@@ -15,8 +16,8 @@ export interface StageOutcome {
   units: { ran: number; reused: number };
   reasons: string[];
   error?: string;
-  /** the failure's reason (PipeError reasons), e.g. data-invalid */
-  reason?: string;
+  /** why a failed stage failed, e.g. data-invalid (decides the run's exit code) */
+  reason?: FailureReason;
   hint?: string;
   backend?: string;
 }

@@ -93,7 +93,13 @@ export class StageExecution {
     const hit = await this.d.store.get('stages', this.state.fingerprint);
     if (!hit) return undefined;
     const meta = hit.manifest.meta as { metrics?: Record<string, unknown>; backend?: string; volatile?: string[] };
-    return { files: hit.files, hashes: hit.manifest.files, metrics: meta.metrics ?? {}, backend: meta.backend ?? this.state.parts.backend, volatile: meta.volatile ?? [] };
+    return {
+      files: hit.files,
+      hashes: hit.manifest.files,
+      metrics: meta.metrics ?? {},
+      backend: meta.backend ?? this.state.parts.backend,
+      volatile: meta.volatile ?? [],
+    };
   }
 
   private async run(): Promise<Produced> {
@@ -129,7 +135,13 @@ export class StageExecution {
       const result = await kind.run(ctx);
       const backend = this.tally.backends.size ? [...this.tally.backends].sort().join('+') : st.parts.backend;
       const volatile = result.volatile ?? [];
-      const committed = await d.store.commit('stages', st.fingerprint, tmp, { stage: entry.name, metrics: result.metrics, backend, units: this.tally.keys, volatile });
+      const committed = await d.store.commit('stages', st.fingerprint, tmp, {
+        stage: entry.name,
+        metrics: result.metrics,
+        backend,
+        units: this.tally.keys,
+        volatile,
+      });
       return { files: committed.files, hashes: committed.manifest.files, metrics: result.metrics, backend, volatile };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
@@ -142,6 +154,13 @@ export class StageExecution {
     const { d, entry, state: st } = this;
     await publishResults(d.paths.results, entry.name, r.files, r.hashes, d.stat);
     const outputs = Object.fromEntries(Object.entries(r.hashes).filter(([f]) => !isVolatile(f, r.volatile)));
-    await d.lock.set(entry.name, { fingerprint: st.fingerprint, parts: st.parts, outputs, ...(r.volatile.length ? { volatile: r.volatile } : {}), metrics: r.metrics, backend: r.backend });
+    await d.lock.set(entry.name, {
+      fingerprint: st.fingerprint,
+      parts: st.parts,
+      outputs,
+      ...(r.volatile.length ? { volatile: r.volatile } : {}),
+      metrics: r.metrics,
+      backend: r.backend,
+    });
   }
 }

@@ -11,7 +11,8 @@ import type { Pipeline, StageDef } from '../config/load.js';
 import { topoOrder } from '../dag/graph.js';
 import { getStageKind, stageKindSource } from '../../stages/api.js';
 import { dataHashes } from './data-sets.js';
-import { backendFingerprint, packageRoot, tfjsVersion, toolVersion, type ProjectPaths } from './project.js';
+import { tfjsVersion } from '../training/tfjs-version.js';
+import { backendFingerprint, packageRoot, toolVersion, type ProjectPaths } from './project.js';
 
 export interface ModelSource {
   file: string;

@@ -106,7 +106,20 @@ export class UnitRunner {
     const tmp = store.beginSync();
     try {
       const done = await this.o.executor().run(
-        { key, checks, stage, kind, id: spec.id, payload: spec.payload, locals: spec.locals ?? null, outDir: join(tmp, 'files'), workDir, projectDir: this.o.projectDir, backend: this.o.backend, cores: spec.cores ?? 1 },
+        {
+          key,
+          checks,
+          stage,
+          kind,
+          id: spec.id,
+          payload: spec.payload,
+          locals: spec.locals ?? null,
+          outDir: join(tmp, 'files'),
+          workDir,
+          projectDir: this.o.projectDir,
+          backend: this.o.backend,
+          cores: spec.cores ?? 1,
+        },
         (text, epoch) => reporter.unitProgress(stage, spec.id, text, epoch),
         () => reporter.unitStart(stage, spec.id),
       );
@@ -119,7 +132,8 @@ export class UnitRunner {
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       reporter.unitEnd(stage, spec.id, signal.aborted ? 'interrupted' : 'failed', key);
-      if (err instanceof PipeError) throw new PipeError(err.reason, `unit '${spec.id}': ${err.message}`, { hint: err.hint, location: err.location, cause: err });
+      if (err instanceof PipeError)
+        throw new PipeError(err.reason, `unit '${spec.id}': ${err.message}`, { hint: err.hint, location: err.location, cause: err });
       throw err;
     }
   }

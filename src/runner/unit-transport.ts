@@ -15,7 +15,8 @@ import type { SharedStore } from '../cache/shared-store.js';
 import { PipeError } from '../failure/pipe-error.js';
 import type { Json } from '../../stages/api.js';
 import type { UnitChecks, UnitJob } from './executor.js';
-import { backendFingerprint, packageRoot, tfjsVersion, toolVersion } from './project.js';
+import { tfjsVersion } from '../training/tfjs-version.js';
+import { backendFingerprint, packageRoot, toolVersion } from './project.js';
 
 /** What travels in the queue. */
 export interface WireUnit {

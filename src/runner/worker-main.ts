@@ -36,7 +36,7 @@ async function runJob(job: UnitJob): Promise<void> {
       setBackend: (b: string) => {
         backend = b;
       },
-    } as Parameters<NonNullable<typeof kind.runUnit>>[1]);
+    });
     send({ type: 'done', backend });
   } catch (err) {
     send({ type: 'error', failure: toFailure(err) });

@@ -1,20 +1,13 @@
 // Batches cut from the Float32Array data directly: model.fit() gathers every batch with GatherV2 and
 // wasm's Slice copies the whole input first, both slow on wasm.
+import type { ArraySet } from '../data/array-set.js';
 import { tf } from './tf.js';
 import { inferenceBatch } from './memory-plan.js';
 import { asOutOfMemory } from './wasm-heap.js';
 
-/** x [n, h·factor, w·factor, cin] and y [n, h, w, cout], channels-last (x may be on a finer grid). */
-export interface Arrays {
-  x: Float32Array;
-  y: Float32Array;
-  n: number;
-  h: number;
-  w: number;
-  factor: number;
-  cin: number;
-  cout: number;
-}
+/** What training reads of a data set (src/data's ArraySet): x [n, h·factor, w·factor, cin] and y [n, h, w,
+ *  cout], channels-last (x may be on a finer grid). Any ArraySet is one. */
+export type Arrays = Pick<ArraySet, 'x' | 'y' | 'n' | 'h' | 'w' | 'factor' | 'cin' | 'cout'>;
 
 export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'factor' | 'cin'>;
 
@@ -31,7 +24,12 @@ export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout'>): [number, number, nu
 const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
 
 /** One sample's x and y shapes and value counts, as batchTensor/batchArray take them. */
-export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): { xs: [number, number, number]; ys: [number, number, number]; xSize: number; ySize: number } {
+export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): {
+  xs: [number, number, number];
+  ys: [number, number, number];
+  xSize: number;
+  ySize: number;
+} {
   const [xs, ys] = [xShape(a), yShape(a)];
   return { xs, ys, xSize: size(xs), ySize: size(ys) };
 }
@@ -46,7 +44,14 @@ export function checkArrays(a: Arrays, what: string): void {
 }
 
 /** Copies samples `order[start..end)` of channels-last `data` into one [b, h, w, c] tensor. */
-export function batchTensor(data: Float32Array, sampleSize: number, shape: [number, number, number], order: ArrayLike<number> | null, start: number, end: number): tf.Tensor4D {
+export function batchTensor(
+  data: Float32Array,
+  sampleSize: number,
+  shape: [number, number, number],
+  order: ArrayLike<number> | null,
+  start: number,
+  end: number,
+): tf.Tensor4D {
   const b = end - start;
   if (order === null) {
     return tf.tensor4d(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);

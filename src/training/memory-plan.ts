@@ -168,15 +168,21 @@ export function planMicroBatch(opts: {
   if (opts.setting === undefined || opts.setting === 'auto') return plan(Math.min(batch, largest));
   // An explicit micro-batch is the user's call; refuse it only when it cannot fit at all.
   if (bytesFor(wanted) > limit) {
-    throw new OutOfMemoryError(`${what}, batch ${batch}, micro_batch ${opts.setting}: ${numbers}`, `set train.micro_batch to ${Math.min(batch, largest)} or less, or leave it out (auto)`);
+    throw new OutOfMemoryError(
+      `${what}, batch ${batch}, micro_batch ${opts.setting}: ${numbers}`,
+      `set train.micro_batch to ${Math.min(batch, largest)} or less, or leave it out (auto)`,
+    );
   }
   return plan(wanted);
 }
 
 /** One line for progress: what the plan uses. */
 export function describePlan(p: MemoryPlan): string {
-  const est = p.estimate === null ? '' : `about ${formatBytes(p.estimate)} of tensors per step${p.limit !== null ? ` (of ${formatBytes(p.limit)} addressable)` : ''}; `;
-  return p.steps === 1 ? `memory: ${est}whole batches of ${p.batch}` : `memory: ${est}batches of ${p.batch} as ${p.steps} micro-batches of ≤ ${p.micro} (gradients accumulated)`;
+  const est =
+    p.estimate === null ? '' : `about ${formatBytes(p.estimate)} of tensors per step${p.limit !== null ? ` (of ${formatBytes(p.limit)} addressable)` : ''}; `;
+  return p.steps === 1
+    ? `memory: ${est}whole batches of ${p.batch}`
+    : `memory: ${est}batches of ${p.batch} as ${p.steps} micro-batches of ≤ ${p.micro} (gradients accumulated)`;
 }
 
 const inferenceFootprints = new WeakMap<tf.LayersModel, Map<string, Footprint>>();

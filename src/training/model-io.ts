@@ -37,7 +37,9 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     modelJson = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (err) {
-    throw new PipeError('data-invalid', `cannot read model ${jsonPath}: ${(err as Error).message}`, { hint: 're-run the stage that trained it (pipe run --stage S --force)' });
+    throw new PipeError('data-invalid', `cannot read model ${jsonPath}: ${(err as Error).message}`, {
+      hint: 're-run the stage that trained it (pipe run --stage S --force)',
+    });
   }
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs: tf.io.WeightsManifestEntry[] = [];

@@ -2,9 +2,9 @@
 // their state (moments, step count) is plain tensors a checkpoint can save and restore exactly.
 import { fusedAdam, tf } from './tf.js';
 
+/** The update rule; its learning rate comes from the schedule at every step (see apply). */
 export interface OptimizerConfig {
   name: 'adam' | 'adamw' | 'sgd';
-  lr: number;
   weightDecay?: number;
   momentum?: number;
 }

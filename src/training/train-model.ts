@@ -19,6 +19,8 @@ export interface TrainConfig {
   seed: number;
   loss: LossName;
   huberDelta?: number;
+  /** The base learning rate; the schedule makes each step's from it (one-cycle: its peak). */
+  lr: number;
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
   /** Monitors the validation loss. */
@@ -101,9 +103,10 @@ function validate(c: TrainConfig): void {
   };
   if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, got ${c.epochs}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad(`batchSize must be a positive integer, got ${c.batchSize}`);
-  if (!(c.optimizer.lr > 0)) bad(`optimizer.lr must be > 0, got ${c.optimizer.lr}`);
+  if (!(c.lr > 0)) bad(`lr must be > 0, got ${c.lr}`);
   if (c.clipNorm !== undefined && !(c.clipNorm > 0)) bad(`clipNorm must be > 0, got ${c.clipNorm}`);
-  if (c.microBatch !== undefined && c.microBatch !== 'auto' && (!Number.isInteger(c.microBatch) || c.microBatch < 1)) bad(`microBatch must be 'auto' or a positive integer, got ${c.microBatch}`);
+  if (c.microBatch !== undefined && c.microBatch !== 'auto' && (!Number.isInteger(c.microBatch) || c.microBatch < 1))
+    bad(`microBatch must be 'auto' or a positive integer, got ${c.microBatch}`);
 }
 
 const readWeights = (vars: tf.Tensor[]): Float32Array[] => vars.map((v) => (v.dataSync() as Float32Array).slice());
@@ -144,24 +147,36 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const allVars = model.weights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(config.optimizer, vars);
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
-  const schedule = new LrSchedule(config.schedule, config.optimizer.lr, config.epochs * stepsPerEpoch);
+  const schedule = new LrSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch);
   const loss = lossFn(config.loss, config.huberDelta);
   const threads = opts.threads ?? threadsFromEnv();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads} (a positive integer)`);
   const shards = threads > 1 && shardingObstacle(model) === null ? threads : 1;
   const { xs, ys, xSize, ySize } = sampleLayout(train);
   const what = `${opts.label ?? 'the model'} at ${xs[0]}×${xs[1]}`;
-  const plan = await memoryPlan(model, loss, { xs, ys, shards, what, batch: Math.min(config.batchSize, train.n), setting: config.microBatch, limit: opts.memoryLimit });
+  const plan = await memoryPlan(model, loss, {
+    xs,
+    ys,
+    shards,
+    what,
+    batch: Math.min(config.batchSize, train.n),
+    setting: config.microBatch,
+    limit: opts.memoryLimit,
+  });
   opts.onPlan?.(plan);
   // Below the batch only when it does not fit: otherwise every step and evaluation runs as it always has.
   const micro = plan.micro < plan.batch ? plan.micro : config.batchSize;
   // The shard count and micro-batch change the last bits of every step, so a checkpoint only resumes under the same ones.
   const key = createHash('sha256')
-    .update(JSON.stringify({
-      config, shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout, ...(train.factor !== 1 ? [train.factor] : [])], weights: allVars.map((v) => v.shape),
-      ...(shards > 1 ? { shards } : {}),
-      ...(micro < config.batchSize ? { micro } : {}),
-    }))
+    .update(
+      JSON.stringify({
+        config,
+        shapes: [train.n, val.n, train.h, train.w, train.cin, train.cout, ...(train.factor !== 1 ? [train.factor] : [])],
+        weights: allVars.map((v) => v.shape),
+        ...(shards > 1 ? { shards } : {}),
+        ...(micro < config.batchSize ? { micro } : {}),
+      }),
+    )
     .digest('hex');
 
   let state: CheckpointState = {
@@ -351,7 +366,15 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
 async function memoryPlan(
   model: tf.LayersModel,
   loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar,
-  o: { xs: [number, number, number]; ys: [number, number, number]; shards: number; what: string; batch: number; setting: MicroBatchSetting | undefined; limit?: number },
+  o: {
+    xs: [number, number, number];
+    ys: [number, number, number];
+    shards: number;
+    what: string;
+    batch: number;
+    setting: MicroBatchSetting | undefined;
+    limit?: number;
+  },
 ): Promise<MemoryPlan> {
   const addressable = addressableBytes();
   const limit = addressable === null ? null : Math.min(addressable, o.limit ?? addressable);

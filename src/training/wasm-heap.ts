@@ -17,11 +17,15 @@ export function wasmHeapLimit(): number {
 export const formatBytes = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 10).toFixed(1)} KiB`;
 
-export const SHRINK_MODEL_HINT = 'make the model smaller (fewer filters; for attention models a larger kvPool), use a smaller grid, or train on the native tensorflow backend';
+export const SHRINK_MODEL_HINT =
+  'make the model smaller (fewer filters; for attention models a larger kvPool), use a smaller grid, or train on the native tensorflow backend';
 
 /** The wasm heap is full (or a computation would not fit in it). */
 export class OutOfMemoryError extends PipeError {
-  constructor(message: string, hint = 'set train.micro_batch to a smaller number of samples, lower batch_size, or make the model smaller (e.g. a larger kvPool for attention models)') {
+  constructor(
+    message: string,
+    hint = 'set train.micro_batch to a smaller number of samples, lower batch_size, or make the model smaller (e.g. a larger kvPool for attention models)',
+  ) {
     super('out-of-memory', message, { hint });
   }
 }

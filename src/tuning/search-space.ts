@@ -7,7 +7,7 @@
 //     dropout: { uniform: [0.0, 0.3], grid_points: 4 }   # grid_points: only read by the grid sampler
 //     depth: { int: [2, 8], step: 2 }                     # inclusive bounds
 import { z } from 'zod';
-import type { Rng } from './prng.js';
+import type { Random as Rng } from '../random/seeded-random.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;

@@ -108,7 +108,9 @@ export function createStudy(cfg: StudyConfig): Study {
       return (epoch, value, valuesSoFar) => {
         const values = valuesSoFar.length === epoch ? [...valuesSoFar, value] : valuesSoFar;
         if (values.length !== epoch + 1 || !Object.is(values[epoch], value)) {
-          throw new RangeError(`pruneCheck: valuesSoFar must hold epochs 0..${epoch} ending with ${value} (or 0..${epoch - 1}), got [${valuesSoFar.join(', ')}]`);
+          throw new RangeError(
+            `pruneCheck: valuesSoFar must hold epochs 0..${epoch} ending with ${value} (or 0..${epoch - 1}), got [${valuesSoFar.join(', ')}]`,
+          );
         }
         return pruneDecision(cfg.pruner, earlier, values, epoch);
       };

@@ -3,11 +3,12 @@
  * trains on, the folders workers need, model hyperparameters per architecture.
  */
 import { z } from 'zod';
+import { SET_NAMES } from '../../src/data/set-names.js';
 import { PipeError } from '../../src/failure/pipe-error.js';
 import type { StageContext } from '../api.js';
 import { modelParamsSchema, trainSettingsSchema, type TrainSettings } from '../train-settings.js';
 
-export const dataSetSchema = z.enum(['small', 'big', 'test']).describe('the data set to train on');
+export const dataSetSchema = z.enum(SET_NAMES).describe('the data set to train on');
 
 /** Keys every training stage has: its data set, training settings and model hyperparameters (inherited). */
 export const trainingKeys = {
@@ -22,7 +23,7 @@ export function modelRoots(ctx: { modelDirs: string[] }): string[] {
   return ctx.modelDirs;
 }
 
-export function modelHash(ctx: StageContext<unknown>, model: string): string {
+export function modelHash(ctx: Pick<StageContext<unknown>, 'fingerprint'>, model: string): string {
   const src = ctx.fingerprint.models[model];
   if (!src) throw new PipeError('model-unknown', `model '${model}' has no source file (is it registered in models/?)`);
   return src.hash;
@@ -32,6 +33,6 @@ export function mergeSettings(base: TrainSettings, over: Record<string, unknown>
   return trainSettingsSchema.parse({ ...base, ...over });
 }
 
-export function dataLocals(ctx: StageContext<unknown>, set: string) {
+export function dataLocals(ctx: Pick<StageContext<unknown>, 'dataDir' | 'modelDirs'>, set: string) {
   return { dataDir: ctx.dataDir(set), modelRoots: modelRoots(ctx) };
 }

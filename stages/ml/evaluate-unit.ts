@@ -7,9 +7,17 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UnitContext } from '../api.js';
 import { xSampleSize, type ArraySet } from '../../src/data/array-set.js';
-import { DataError } from '../../src/data/data-error.js';
+import { loadArraySet } from '../../src/data/array-set-io.js';
+import { writeNpy } from '../../src/data/npy.js';
+import { Scaler } from '../../src/data/scaler.js';
+import { trainValSplit } from '../../src/data/splits.js';
+import { evaluateArrays } from '../../src/metrics/evaluate.js';
+import { summarise } from '../../src/metrics/summarise.js';
+import { loadModelFiles } from '../../src/model-kit/loader.js';
+import * as training from '../../src/training/index.js';
+import type { UnitContext } from '../api.js';
+import { BASELINE_MODELS, persistence } from './baselines.js';
 
 export interface EvalPayload {
   model: string;
@@ -24,11 +32,7 @@ export interface EvalPayload {
   persistenceChannel?: string;
   /** predictions below this are raised to it before scoring (model units only; null: none) */
   clipMin?: number | null;
-  [k: string]: unknown;
 }
-
-/** Names of the baseline predictors; no upstream model may take one. */
-export const BASELINE_MODELS = ['dummy', 'zero', 'persistence'] as const;
 
 export interface EvalLocals {
   modelDir: string | null;
@@ -62,18 +66,13 @@ export interface ModelEval {
 
 /** The parts of a set: train/val as split for training, or the whole held-out set as 'test'. */
 export async function setParts(dir: string, set: string, valFraction: number, seed: number): Promise<Record<string, ArraySet>> {
-  const { loadArraySet } = await import('../../src/data/array-set-io.js');
-  const { trainValSplit } = await import('../../src/data/splits.js');
   const all = await loadArraySet(dir);
   if (set === 'test') return { test: all };
   const { train, val } = trainValSplit(all, { valFraction, seed });
   return { train, val };
 }
 
-export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext): Promise<void> {
-  const { evaluateArrays } = await import('../../src/metrics/evaluate.js');
-  const { summarise } = await import('../../src/metrics/summarise.js');
-  const { writeNpy } = await import('../../src/data/npy.js');
+export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext<EvalLocals>): Promise<void> {
   // Each set is loaded and split once (the test set serves timing and scoring).
   const loaded = new Map<string, Promise<Record<string, ArraySet>>>();
   const partsOf = (set: string, dir: string) => {
@@ -103,16 +102,13 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     predictFn = async (s) => persistence(s, channel);
     result = { params: 0, bytes: 0, trainSeconds: 0, inferenceMsPerSample: null };
   } else {
-    const training = await import('../../src/training/index.js');
-    const { loadModelFiles } = await import('../../src/model-kit/loader.js');
-    const { Scaler } = await import('../../src/data/scaler.js');
     const info = await training.initBackend(ctx.backend as 'auto');
     ctx.setBackend(info.name);
     await loadModelFiles(l.modelRoots);
     const model = await training.loadModel(l.modelDir!);
     const scaler = Scaler.fromJSON(JSON.parse(await readFile(join(l.modelDir!, 'scaler.json'), 'utf8')));
     const batch = p.timing.batch_size;
-    predictFn = async (s) => scaler.invertY(await training.predict(model, { x: scaler.applyX(s.x), n: s.n, h: s.h, w: s.w, factor: s.factor, cin: s.cin }, batch));
+    predictFn = async (s) => scaler.invertY(await training.predict(model, { ...s, x: scaler.applyX(s.x) }, batch));
     const timing = JSON.parse(await readFile(join(l.modelDir!, 'timing.json'), 'utf8')) as { seconds?: number };
     let bytes = 0;
     for (const f of ['model.json', 'weights.bin']) bytes += (await stat(join(l.modelDir!, f))).size;
@@ -120,7 +116,7 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
     const timingName = l.dataDirs.test ? 'test' : Object.keys(l.dataDirs)[0]!;
     const timingParts = await partsOf(timingName, l.dataDirs[timingName]!);
     timingSet = timingParts.test ?? timingParts.train;
-    if (timingSet) result.inferenceMsPerSample = await timeInference(training, model, scaler.applyX(timingSet.x), timingSet, p.timing);
+    if (timingSet) result.inferenceMsPerSample = await timeInference(model, scaler.applyX(timingSet.x), timingSet, p.timing);
   }
   const sets: ModelEval['sets'] = {};
   await mkdir(join(ctx.outDir, 'predictions'), { recursive: true });
@@ -160,40 +156,15 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
   await writeFile(join(ctx.outDir, 'eval.json'), JSON.stringify(out));
 }
 
-/**
- * The persistence prediction: input channel `channel` on the output grid (the mean of each f×f block
- * when x lies on a finer grid), for a set with one target channel.
- */
-export function persistence(s: ArraySet, channel: string): Float32Array {
-  const k = s.xChannels.indexOf(channel);
-  if (k < 0) {
-    throw new DataError(`persistence baseline: the data has no input channel '${channel}'`, undefined, `baselines.persistence must name one of the input channels: ${s.xChannels.join(', ')}`);
-  }
-  if (s.cout !== 1) throw new DataError(`persistence baseline: the target has ${s.cout} channels; it predicts one`, undefined, 'set baselines.persistence to null for this data');
-  const f = s.factor;
-  const fine = s.w * f;
-  const xs = xSampleSize(s);
-  const out = new Float32Array(s.n * s.h * s.w);
-  for (let n = 0; n < s.n; n++) {
-    for (let r = 0; r < s.h * f; r++) {
-      for (let c = 0; c < fine; c++) {
-        out[n * s.h * s.w + Math.floor(r / f) * s.w + Math.floor(c / f)]! += s.x[n * xs + (r * fine + c) * s.cin + k]! / (f * f);
-      }
-    }
-  }
-  return out;
-}
-
 /** Warm up, then the median over repeated timed batches, per sample. */
 async function timeInference(
-  training: typeof import('../../src/training/index.js'),
-  model: import('../../src/training/index.js').tf.LayersModel,
+  model: training.tf.LayersModel,
   x: Float32Array,
   s: ArraySet,
   t: EvalPayload['timing'],
 ): Promise<number> {
   const b = Math.min(t.batch_size, s.n);
-  const input = { x: x.subarray(0, b * xSampleSize(s)), n: b, h: s.h, w: s.w, factor: s.factor, cin: s.cin };
+  const input = { ...s, x: x.subarray(0, b * xSampleSize(s)), n: b };
   for (let i = 0; i < t.warmup; i++) await training.predict(model, input, b);
   const times: number[] = [];
   for (let i = 0; i < t.repeats; i++) {

@@ -6,7 +6,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Json, UnitContext } from '../api.js';
+import { loadArraySet } from '../../src/data/array-set-io.js';
+import { Scaler } from '../../src/data/scaler.js';
+import { trainValSplit } from '../../src/data/splits.js';
+import { loadModelFiles } from '../../src/model-kit/loader.js';
+import { buildModel } from '../../src/model-kit/registry.js';
+import * as training from '../../src/training/index.js';
+import { pruneDecision, type PrunerConfig, type TrialRecord } from '../../src/tuning/index.js';
+import type { UnitContext } from '../api.js';
 import type { TrainSettings } from '../train-settings.js';
 import { toTrainConfig } from './train-config.js';
 
@@ -20,7 +27,7 @@ export interface FitPayload {
   valFraction: number;
   splitSeed: number;
   /** tune trials: the pruner and the records it may compare with (earlier batches only) */
-  pruning?: { pruner: Json; earlier: Json[] };
+  pruning?: { pruner: PrunerConfig; earlier: TrialRecord[] };
 }
 
 export interface FitLocals {
@@ -39,33 +46,26 @@ export interface FitSummary {
 }
 
 export async function loadTrainVal(dataDir: string, valFraction: number, seed: number) {
-  const { loadArraySet } = await import('../../src/data/array-set-io.js');
-  const { trainValSplit } = await import('../../src/data/splits.js');
   const set = await loadArraySet(dataDir);
   return { set, ...trainValSplit(set, { valFraction, seed }) };
 }
 
-export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext, opts: { allowDiverged: boolean }): Promise<FitSummary> {
-  const training = await import('../../src/training/index.js');
-  const { loadModelFiles } = await import('../../src/model-kit/loader.js');
-  const { buildModel } = await import('../../src/model-kit/registry.js');
-  const { Scaler } = await import('../../src/data/scaler.js');
+export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext<FitLocals>, opts: { allowDiverged: boolean }): Promise<FitSummary> {
   const info = await training.initBackend(ctx.backend as 'auto');
   ctx.setBackend(info.name);
   await loadModelFiles(locals.modelRoots);
 
   const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed);
   const scaler = Scaler.fit(train);
-  const arrays = (s: typeof train) => ({ x: scaler.applyX(s.x), y: scaler.applyY(s.y), n: s.n, h: s.h, w: s.w, factor: s.factor, cin: s.cin, cout: s.cout });
   // A finer x grid (terrain) reaches the model as its input shape; its input block brings it onto the output grid.
   const shapes = { inputShape: training.xShape(train), outputShape: training.yShape(train) };
   let pruneCheck: ((epoch: number, val: number) => boolean) | undefined;
-  if (payload.pruning) {
-    const { pruneDecision } = await import('../../src/tuning/index.js');
+  const pruning = payload.pruning;
+  if (pruning) {
     const vals: number[] = [];
     pruneCheck = (epoch, v) => {
       vals[epoch] = v;
-      return pruneDecision(payload.pruning!.pruner as never, payload.pruning!.earlier as never, vals.slice(0, epoch + 1), epoch);
+      return pruneDecision(pruning.pruner, pruning.earlier, vals.slice(0, epoch + 1), epoch);
     };
   }
   const config = toTrainConfig(payload.train, payload.seed);
@@ -75,8 +75,8 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   try {
     ({ model, result } = await training.trainModel({
       build: () => buildModel(payload.model, shapes, payload.hp),
-      train: arrays(train),
-      val: arrays(val),
+      train: scaler.applySet(train),
+      val: scaler.applySet(val),
       config,
       checkpointDir: ctx.workDir,
       threads: payload.train.threads,
@@ -91,7 +91,15 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
     }));
   } catch (err) {
     if (opts.allowDiverged && err instanceof training.DivergedError) {
-      const summary: FitSummary = { model: payload.model, bestVal: null, bestEpoch: -1, epochs: err.epoch, params: 0, status: 'diverged', message: err.message };
+      const summary: FitSummary = {
+        model: payload.model,
+        bestVal: null,
+        bestEpoch: -1,
+        epochs: err.epoch,
+        params: 0,
+        status: 'diverged',
+        message: err.message,
+      };
       await writeFile(join(ctx.outDir, 'summary.json'), JSON.stringify(summary, null, 1));
       return summary;
     }
@@ -104,7 +112,11 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const { seconds, ...stableHistory } = h;
   await writeFile(join(ctx.outDir, 'history.json'), JSON.stringify(stableHistory, null, 1));
   // Also volatile, so beside the seconds: the process's peak RSS and what the memory plan chose.
-  const memory = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), microBatch: plan?.micro ?? null, estimatedStepMiB: plan?.estimate != null ? Math.round(plan.estimate / 2 ** 20) : null };
+  const memory = {
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    microBatch: plan?.micro ?? null,
+    estimatedStepMiB: plan?.estimate != null ? Math.round(plan.estimate / 2 ** 20) : null,
+  };
   await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds, ...memory }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
   const summary: FitSummary = {

@@ -10,7 +10,7 @@ export function toTrainConfig(s: TrainSettings, seed: number): TrainConfig {
     s.schedule === 'cosine'
       ? { name: 'cosine', minLr: s.min_lr }
       : s.schedule === 'one_cycle'
-        ? { name: 'one_cycle', maxLr: s.lr }
+        ? { name: 'one_cycle' }
         : s.schedule === 'plateau'
           ? { name: 'plateau', factor: s.plateau_factor, patience: s.plateau_patience, minLr: s.min_lr }
           : { name: 'constant' };
@@ -20,9 +20,12 @@ export function toTrainConfig(s: TrainSettings, seed: number): TrainConfig {
     seed,
     loss: s.loss,
     huberDelta: s.huber_delta,
-    optimizer: { name: s.optimizer, lr: s.lr, weightDecay: s.weight_decay, momentum: s.momentum },
+    lr: s.lr,
+    optimizer: { name: s.optimizer, weightDecay: s.weight_decay, momentum: s.momentum },
     schedule,
-    earlyStopping: s.early_stopping ? { patience: s.early_stopping.patience, minDelta: s.early_stopping.min_delta, restoreBest: s.early_stopping.restore_best } : undefined,
+    earlyStopping: s.early_stopping
+      ? { patience: s.early_stopping.patience, minDelta: s.early_stopping.min_delta, restoreBest: s.early_stopping.restore_best }
+      : undefined,
     clipNorm: s.clip_norm ?? undefined,
     ...(s.micro_batch !== undefined ? { microBatch: s.micro_batch } : {}),
   };

@@ -68,7 +68,10 @@ test('x and y must agree on sample count and grid, and have 3 or 4 dimensions', 
   await writeNpy(join(dir, 'y2.npy'), ramp(2 * 2 * 4), [2, 2, 4]);
   await assert.rejects(loadArrayFiles({ x: 'x.npy', y: 'y2.npy' }, dir), /y2\.npy: y has 2 samples but x .* has 3/);
   await writeNpy(join(dir, 'y-grid.npy'), ramp(3 * 4 * 2), [3, 4, 2]);
-  await assert.rejects(loadArrayFiles({ x: 'x.npy', y: 'y-grid.npy' }, dir), /y-grid\.npy: y grid is 4×2 but x .* grid is 2×4: x must be on y's grid or a whole multiple/);
+  await assert.rejects(
+    loadArrayFiles({ x: 'x.npy', y: 'y-grid.npy' }, dir),
+    /y-grid\.npy: y grid is 4×2 but x .* grid is 2×4: x must be on y's grid or a whole multiple/,
+  );
   // x on a grid twice as fine as y's in both directions is a finer terrain (factor 2); 2× one way only is not
   await writeNpy(join(dir, 'y-coarse.npy'), ramp(3 * 1 * 2), [3, 1, 2]);
   const fine = await loadArrayFiles({ x: 'x.npy', y: 'y-coarse.npy' }, dir);

@@ -104,7 +104,10 @@ stages:
   assert.equal(r.stages.A!.status, 'failed');
   // One sample passes the trial step, two fail inside the measurement (a real out-of-memory under the cap):
   // the plan refuses it with the one-sample size (or, on another tfjs, the trial step does).
-  assert.match(r.result.stderr, /unit 'plain_cnn_attention': plain_cnn_attention(: | at 16×16, batch 4: )even one sample does not fit: .*(needs about [\d.]+ MiB of tensors; pipe plans to fill at most 70 % \(11\.2 MiB\) of the 16\.0 MiB|past its 16\.0 MiB cap \(PIPE_WASM_HEAP_MB\))/);
+  assert.match(
+    r.result.stderr,
+    /unit 'plain_cnn_attention': plain_cnn_attention(: | at 16×16, batch 4: )even one sample does not fit: .*(needs about [\d.]+ MiB of tensors; pipe plans to fill at most 70 % \(11\.2 MiB\) of the 16\.0 MiB|past its 16\.0 MiB cap \(PIPE_WASM_HEAP_MB\))/,
+  );
   assert.match(r.result.stderr, /hint: .*kvPool/);
   assert.doesNotMatch(r.result.stderr, /\n\s+at /, 'no stack');
   assert.doesNotMatch(r.result.stderr, /epoch 1\/2/, 'refused before the first epoch');

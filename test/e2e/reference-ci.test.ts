@@ -37,13 +37,22 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
   assert.equal(rb.result.code, 0, rb.result.stderr);
   const lockA = lockBody(a.read('pipeline.ci.lock'));
   assert.equal(lockBody(b.read('pipeline.ci.lock')), lockA, '--jobs must not change any result');
-  assert.equal(lockA, lockBody(readFileSync(join(root, 'pipeline.ci.lock'), 'utf8')), 'the committed pipeline.ci.lock is not reproduced: if the change is intended, run `pipe run --profile ci` and commit the lock');
+  assert.equal(
+    lockA,
+    lockBody(readFileSync(join(root, 'pipeline.ci.lock'), 'utf8')),
+    'the committed pipeline.ci.lock is not reproduced: if the change is intended, run `pipe run --profile ci` and commit the lock',
+  );
   const metrics = JSON.parse(a.read('results/D/metrics.json'));
   const top4: string[] = JSON.parse(a.read('results/A/ranking.json')).slice(0, 4).map((r: { model: string }) => r.model);
   assert.deepEqual(Object.keys(metrics.models).sort(), [...top4, 'dummy', 'persistence', 'zero'].sort());
   assert.deepEqual(metrics.baselines, ['dummy', 'zero', 'persistence']);
   // C trained on big: its train part is labelled 'train', its validation part 'val'; small and test are held out.
-  const seen = (m: string) => Object.fromEntries(Object.entries(metrics.models[m].sets as Record<string, Record<string, { seen: string | null }>>).flatMap(([set, parts]) => Object.entries(parts).map(([part, pm]) => [`${set}/${part}`, pm.seen])));
+  const seen = (m: string) =>
+    Object.fromEntries(
+      Object.entries(metrics.models[m].sets as Record<string, Record<string, { seen: string | null }>>).flatMap(([set, parts]) =>
+        Object.entries(parts).map(([part, pm]) => [`${set}/${part}`, pm.seen]),
+      ),
+    );
   assert.deepEqual(seen(top4[0]!), { 'small/train': null, 'small/val': null, 'big/train': 'train', 'big/val': 'val', 'test/test': null });
   assert.deepEqual(seen('persistence'), { 'small/train': null, 'small/val': null, 'big/train': null, 'big/val': null, 'test/test': null });
   const skill = metrics.models[top4[0]!].sets.test.test.skill;
@@ -53,7 +62,9 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
   assert.ok(clipped.fraction >= 0 && clipped.fraction <= 1 && metrics.models[top4[0]!].sets.test.test.mae <= clipped.maeUnclipped, JSON.stringify(clipped));
   assert.equal(metrics.models.persistence.sets.test.test.clipped, undefined, 'baselines are scored as they are');
   // tuned: B is applied only when it beat the untuned model in A; the decision and both losses are in C's outputs
-  const decided = Object.values(JSON.parse(a.read('results/C/config.json')) as Record<string, { tuned_decision?: { applied: boolean; tunedLoss: number; untunedLoss: number } }>).filter((c) => c.tuned_decision);
+  const decided = Object.values(
+    JSON.parse(a.read('results/C/config.json')) as Record<string, { tuned_decision?: { applied: boolean; tunedLoss: number; untunedLoss: number } }>,
+  ).filter((c) => c.tuned_decision);
   assert.equal(decided.length, 1);
   const d = decided[0]!.tuned_decision!;
   assert.equal(d.applied, d.tunedLoss < d.untunedLoss);
@@ -73,7 +84,10 @@ test('pipe verify --profile ci reproduces the committed lock without touching .p
   assert.match(r.stdout, /^stage\s+what\s+locked\s+now\s+status$/m);
   assert.ok(!p.exists('.pipe') && !p.exists('results'), 'verify must leave the project alone');
 
-  p.write('pipeline.ci.lock', p.read('pipeline.ci.lock').replace(/(rae_median\.dummy\.test\.test: )([\d.]+)/, (_m, k: string, v: string) => `${k}${Number(v) + 0.125}`));
+  p.write(
+    'pipeline.ci.lock',
+    p.read('pipeline.ci.lock').replace(/(rae_median\.dummy\.test\.test: )([\d.]+)/, (_m, k: string, v: string) => `${k}${Number(v) + 0.125}`),
+  );
   const drift = p.run(['verify', '--profile', 'ci', '--json']);
   assert.equal(drift.code, 1);
   const out = JSON.parse(drift.stdout);
@@ -115,5 +129,10 @@ test('pipe run --stage C runs A, B and C only; then pipe run runs D only; status
   const edited = p.runJson(['run', '--profile', 'ci', '--set', 'stages.C.train.epochs=2', '--no-plots']);
   assert.deepEqual(Object.fromEntries(Object.entries(edited.stages).map(([k, v]) => [k, v.status])), { A: 'fresh', B: 'fresh', C: 'ran', D: 'ran' });
   const reverted = p.runJson(['run', '--profile', 'ci', '--no-plots']);
-  assert.deepEqual(Object.fromEntries(Object.entries(reverted.stages).map(([k, v]) => [k, v.status])), { A: 'fresh', B: 'fresh', C: 'restored', D: 'restored' });
+  assert.deepEqual(Object.fromEntries(Object.entries(reverted.stages).map(([k, v]) => [k, v.status])), {
+    A: 'fresh',
+    B: 'fresh',
+    C: 'restored',
+    D: 'restored',
+  });
 });

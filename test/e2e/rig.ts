@@ -48,16 +48,28 @@ export class Project {
   }
 
   counts(): Record<string, number> {
-    return Object.fromEntries(readdirSync(join(this.dir, 'counts')).sort().map((n) => [n, this.count(n)]));
+    return Object.fromEntries(
+      readdirSync(join(this.dir, 'counts'))
+        .sort()
+        .map((n) => [n, this.count(n)]),
+    );
   }
 
   run(args: string[], env: NodeJS.ProcessEnv = {}): PipeResult {
-    const r = spawnSync(process.execPath, [PIPE_BIN, ...args], { cwd: this.dir, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env }, timeout: 300_000 });
+    const r = spawnSync(process.execPath, [PIPE_BIN, ...args], {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', ...env },
+      timeout: 300_000,
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
   /** run with --json and return the parsed summary */
-  runJson(args: string[], env: NodeJS.ProcessEnv = {}): { result: PipeResult; stages: Record<string, { status: string; units: { ran: number; reused: number } }> } {
+  runJson(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): { result: PipeResult; stages: Record<string, { status: string; units: { ran: number; reused: number } }> } {
     const result = this.run([...args, '--json'], env);
     const last = result.stdout.trim().split('\n').pop() ?? '{}';
     let parsed: { stages?: { name: string; status: string; units: { ran: number; reused: number } }[] } = {};
@@ -70,7 +82,12 @@ export class Project {
   }
 
   spawn(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { output: () => string } {
-    const child = spawn(process.execPath, [PIPE_BIN, ...args], { cwd: this.dir, env: { ...process.env, CI: 'true', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [PIPE_BIN, ...args], {
+      cwd: this.dir,
+      env: { ...process.env, CI: 'true', ...env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));

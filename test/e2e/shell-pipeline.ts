@@ -16,7 +16,8 @@ stages:
     kind: shell
     needs: [prep]
     foreach: [a, b, c, d]
-    cmd: 'echo x >> counts/train-$PIPE_ITEM; if [ -f slow-$PIPE_ITEM ]; then sleep 20; fi; cat "$PIPE_IN_PREP/prep.txt" > "$PIPE_OUT/model.txt"; echo $PIPE_ITEM >> "$PIPE_OUT/model.txt"'
+    cmd: 'echo x >> counts/train-$PIPE_ITEM; if [ -f slow-$PIPE_ITEM ]; then sleep 20; fi;
+      cat "$PIPE_IN_PREP/prep.txt" > "$PIPE_OUT/model.txt"; echo $PIPE_ITEM >> "$PIPE_OUT/model.txt"'
     outs: [model.txt]
   report:
     kind: shell

@@ -92,7 +92,10 @@ test('x on a grid finer than y (a finer terrain): the input block brings it onto
           const detail = 0.05 * Math.sin(1.7 * i + 2.3 * j + c);
           fine[((n * F + i) * F + j) * 2 + c] = x[((n * G + (i >> 1)) * G + (j >> 1)) * 2 + c]! + detail;
         }
-  writeFileSync(join(p.dir, 'all.npz'), encodeNpz({ inputs: { values: fine, shape: [N, F, F, 2] }, depth: { values: y, shape: [N, G, G] }, simulation: { values: sim, shape: [N] } }));
+  writeFileSync(
+    join(p.dir, 'all.npz'),
+    encodeNpz({ inputs: { values: fine, shape: [N, F, F, 2] }, depth: { values: y, shape: [N, G, G] }, simulation: { values: sim, shape: [N] } }),
+  );
   const report = JSON.parse(p.run(['models', '--json']).stdout) as { grid: { input: number[]; output: number[] }; models: { name: string; fits: boolean }[] };
   assert.deepEqual(report.grid, { input: [F, F, 2], output: [G, G, 1] });
   assert.equal(report.models.find((m) => m.name === 'plain_cnn')?.fits, true, 'plain_cnn fits 32×32×2 → 16×16×1');
@@ -109,7 +112,10 @@ test('user .npz with named arrays works like separate files', async (t) => {
   const p = new Project({ 'pipeline.yaml': PIPELINE('{ npz: all.npz, x: inputs, y: depth }') });
   t.after(() => p.cleanup());
   const { x, y, sim } = arrays();
-  writeFileSync(join(p.dir, 'all.npz'), encodeNpz({ inputs: { values: x, shape: [N, G, G, 2] }, depth: { values: y, shape: [N, G, G] }, simulation: { values: sim, shape: [N] } }));
+  writeFileSync(
+    join(p.dir, 'all.npz'),
+    encodeNpz({ inputs: { values: x, shape: [N, G, G, 2] }, depth: { values: y, shape: [N, G, G] }, simulation: { values: sim, shape: [N] } }),
+  );
   const r = p.runJson(['run', '--no-plots', '--stage', 'A']);
   assert.equal(r.result.code, 0, r.result.stderr);
   assert.ok(p.exists('results/A/models/plain_cnn/model.json'));

@@ -38,7 +38,7 @@ test('after 30 steps the moving variance has left its initial value (1) for the 
     build: () => buildModel('unet', shapes, { depth: 2, filters: 4 }),
     train: data,
     val: { ...data, n: 0, x: new Float32Array(0), y: new Float32Array(0) },
-    config: { epochs: 15, batchSize: 4, seed: 1, loss: 'l1', optimizer: { name: 'adam', lr: 1e-3 }, schedule: { name: 'constant' } },
+    config: { epochs: 15, batchSize: 4, seed: 1, loss: 'l1', lr: 1e-3, optimizer: { name: 'adam' }, schedule: { name: 'constant' } },
     checkpointDir: (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/bn-`),
   });
   // The first BN follows a conv of the raw inputs: its moving variance must be far from the initial 1

@@ -145,7 +145,7 @@ export function testArchitecture(c: ArchitectureCase): void {
       train,
       val,
       checkpointDir: join(dir, 'ckpt'),
-      config: { epochs: 4, batchSize: 8, seed: 3, loss: 'l1', optimizer: { name: 'adam', lr: 3e-3 }, schedule: { name: 'constant' } },
+      config: { epochs: 4, batchSize: 8, seed: 3, loss: 'l1', lr: 3e-3, optimizer: { name: 'adam' }, schedule: { name: 'constant' } },
     });
     model = out.model;
     const losses = out.result.history.train;

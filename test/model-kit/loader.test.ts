@@ -43,11 +43,15 @@ test('a user model re-using a built-in name is refused, naming both files', asyn
   const root = writeProject({ 'models/unet.ts': userModelSource('unet'), 'models/_helpers.ts': helperSource });
   await assert.rejects(
     loadModelFiles([root]),
-    (e: PipeError) => e.reason === 'config-invalid' && e.message.includes(join(packageRoot(), 'models', 'unet.ts')) && e.message.includes(join(root, 'models', 'unet.ts')),
+    (e: PipeError) =>
+      e.reason === 'config-invalid' && e.message.includes(join(packageRoot(), 'models', 'unet.ts')) && e.message.includes(join(root, 'models', 'unet.ts')),
   );
 });
 
 test('a model file that does not load is a config error naming the file', async () => {
-  const root = writeProject({ 'models/broken.ts': userModelSource('broken', "import { nothing } from './_missing.js';\nnothing();"), 'models/_helpers.ts': helperSource });
+  const root = writeProject({
+    'models/broken.ts': userModelSource('broken', "import { nothing } from './_missing.js';\nnothing();"),
+    'models/_helpers.ts': helperSource,
+  });
   await assert.rejects(loadModelFiles([root]), (e: PipeError) => e.reason === 'config-invalid' && /cannot load model file .*broken\.ts/.test(e.message));
 });

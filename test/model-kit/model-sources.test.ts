@@ -8,7 +8,15 @@ import { helperSource, userModelSource, writeProject } from './fixture-project.j
 
 test('finds the built-in models by a static scan, without loading tfjs', async () => {
   const sources = await modelSources([packageRoot(), packageRoot()]);
-  assert.deepEqual([...sources.keys()].sort(), ['encoder_decoder_attention', 'large_kernel_ed', 'plain_cnn', 'plain_cnn_attention', 'res_unet', 'unet', 'unet_lite']);
+  assert.deepEqual([...sources.keys()].sort(), [
+    'encoder_decoder_attention',
+    'large_kernel_ed',
+    'plain_cnn',
+    'plain_cnn_attention',
+    'res_unet',
+    'unet',
+    'unet_lite',
+  ]);
   assert.equal(sources.get('unet')!.file, join(packageRoot(), 'models', 'unet.ts'));
   assert.match(sources.get('unet')!.hash, /^[0-9a-f]{64}$/);
   assert.equal('_tfengine' in globalThis, false, 'tfjs was loaded');

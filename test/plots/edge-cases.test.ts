@@ -52,7 +52,11 @@ test('tuning history: best-so-far only over complete trials; all-failed runs ren
 const metrics: Metrics = {
   unit: 'm',
   models: {
-    a: { params: 100, inferenceMsPerSample: 1, sets: { small: { val: { n: 3, rae: [0.2, 0.3, 0.25], mae: 0.1, r2: 0.5 } }, test: { test: { n: 2, rae: [null, null], mae: null, r2: null } } } },
+    a: {
+      params: 100,
+      inferenceMsPerSample: 1,
+      sets: { small: { val: { n: 3, rae: [0.2, 0.3, 0.25], mae: 0.1, r2: 0.5 } }, test: { test: { n: 2, rae: [null, null], mae: null, r2: null } } },
+    },
     dummy: { params: 0, sets: { test: { test: { n: 2, rae: [1, 1.2], mae: 0.3, r2: 0 } } } },
   },
 };

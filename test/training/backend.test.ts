@@ -27,7 +27,11 @@ test('tfjsVersion reads the installed version without loading tfjs', () => {
 
 test('backend auto falls back to wasm here; a forced unavailable tensorflow backend says why and how to fix', async () => {
   const { initBackend, tf } = await import('../../src/training/tf.js');
-  await assert.rejects(initBackend('tensorflow'), (e: Error & { reason?: string; hint?: string }) => /backend 'tensorflow' is not available/.test(e.message) && e.reason === 'backend-unavailable' && /install @tensorflow\/tfjs-node/.test(e.hint ?? ''));
+  await assert.rejects(
+    initBackend('tensorflow'),
+    (e: Error & { reason?: string; hint?: string }) =>
+      /backend 'tensorflow' is not available/.test(e.message) && e.reason === 'backend-unavailable' && /install @tensorflow\/tfjs-node/.test(e.hint ?? ''),
+  );
   const info = await initBackend('auto');
   assert.equal(info.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');

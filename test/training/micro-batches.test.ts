@@ -89,7 +89,7 @@ test('a batch that fits trains bit for bit as without micro-batching: auto, and 
   }
 });
 
-test('an attention model whose batch does not fit the (shrunk) heap: auto splits it, and the result is the whole batch\'s within float32 rounding', async () => {
+test("an attention model whose batch does not fit the (shrunk) heap: auto splits it, and the result is the whole batch's within float32 rounding", async () => {
   const whole = await run(() => buildAttention(), config, 16);
   assert.equal(whole.plan.steps, 1);
   // A limit where 3 samples fit and 8 do not (auto plans to fill HEAP_MARGIN of it).
@@ -145,7 +145,10 @@ test('a training that cannot fit even at one sample is refused before the first 
     (err: unknown) => {
       assert.ok(err instanceof OutOfMemoryError);
       assert.equal(err.reason, 'out-of-memory');
-      assert.match(err.message, /^attn at 16×16, batch 8: even one sample does not fit: a step on one sample needs about [\d.]+ (KiB|MiB) of tensors; pipe plans to fill at most 70 % \(1\.4 MiB\) of the 2\.0 MiB the wasm backend can address$/);
+      assert.match(
+        err.message,
+        /^attn at 16×16, batch 8: even one sample does not fit: a step on one sample needs about [\d.]+ (KiB|MiB) of tensors; pipe plans to fill at most 70 % \(1\.4 MiB\) of the 2\.0 MiB the wasm backend can address$/,
+      );
       assert.match(err.hint ?? '', /kvPool/);
       return true;
     },
@@ -160,8 +163,18 @@ test('an explicit micro_batch that cannot fit is refused and told the largest th
   probe.dispose();
   const memoryLimit = Math.floor((fp.base + 3 * fp.perSample) / HEAP_MARGIN);
   await assert.rejects(
-    trainModel({ build: () => buildAttention(), train: tinyData(16, 16, 0), val: tinyData(4, 16, 5), config: { ...config, microBatch: 8 }, checkpointDir: tmp(), memoryLimit }),
-    (err: unknown) => err instanceof OutOfMemoryError && /micro_batch 8: a step on 8 samples needs about/.test(err.message) && /set train\.micro_batch to [12] or less/.test(err.hint ?? ''),
+    trainModel({
+      build: () => buildAttention(),
+      train: tinyData(16, 16, 0),
+      val: tinyData(4, 16, 5),
+      config: { ...config, microBatch: 8 },
+      checkpointDir: tmp(),
+      memoryLimit,
+    }),
+    (err: unknown) =>
+      err instanceof OutOfMemoryError &&
+      /micro_batch 8: a step on 8 samples needs about/.test(err.message) &&
+      /set train\.micro_batch to [12] or less/.test(err.hint ?? ''),
   );
 });
 
@@ -179,10 +192,16 @@ test('inference is batched by memory too, with the same outputs', async () => {
 
 test('a full wasm heap is an out-of-memory failure, not a trap; the heap stays usable', () => {
   const before = tf.memory().numTensors;
-  assert.throws(() => tf.fill([2 ** 30 - 16], 0), (err: unknown) => err instanceof OutOfMemoryError && /the wasm heap is full: allocating 4\.00 GiB failed/.test(err.message));
+  assert.throws(
+    () => tf.fill([2 ** 30 - 16], 0),
+    (err: unknown) => err instanceof OutOfMemoryError && /the wasm heap is full: allocating 4\.00 GiB failed/.test(err.message),
+  );
   assert.deepEqual(Array.from(tf.tidy(() => tf.add(tf.ones([3]), 1)).dataSync()), [2, 2, 2]);
   assert.ok(tf.memory().numTensors <= before + 2);
-  const trap = asOutOfMemory(new (globalThis as unknown as { WebAssembly: { RuntimeError: new (m: string) => Error } }).WebAssembly.RuntimeError('memory access out of bounds'), 'unit x');
+  const trap = asOutOfMemory(
+    new (globalThis as unknown as { WebAssembly: { RuntimeError: new (m: string) => Error } }).WebAssembly.RuntimeError('memory access out of bounds'),
+    'unit x',
+  );
   assert.ok(trap instanceof OutOfMemoryError && /^unit x: the wasm backend ran out of memory/.test(trap.message));
   const other = new Error('something else');
   assert.equal(asOutOfMemory(other, 'unit x'), other);

@@ -54,7 +54,14 @@ export function conv2dRef(x: Float64Array, xs: Shape4, f: Float64Array, fs: Shap
 }
 
 /** Exact gradients of Σ conv2d(x, f) ⊙ r (non-depthwise) with respect to x and f, the adjoint of conv2dRef. */
-export function conv2dGradsRef(x: Float64Array, xs: Shape4, f: Float64Array, fs: Shape4, spec: ConvSpec, r: Float64Array): { dx: Float64Array; df: Float64Array } {
+export function conv2dGradsRef(
+  x: Float64Array,
+  xs: Shape4,
+  f: Float64Array,
+  fs: Shape4,
+  spec: ConvSpec,
+  r: Float64Array,
+): { dx: Float64Array; df: Float64Array } {
   const [n, h, w, c] = xs;
   const [kh, kw, , co] = fs;
   const gh = geometry(h, kh, spec.stride, spec.dilation, spec.pad);

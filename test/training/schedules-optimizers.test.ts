@@ -51,15 +51,15 @@ function oneStep(config: ConstructorParameters<typeof Optimizer>[0], steps = 1):
 
 test('Adam, AdamW and SGD with momentum follow the torch.optim update rules', () => {
   // Adam step 1: m̂ = g, v̂ = g², update = lr·g/(|g|+eps) ≈ lr·sign(g).
-  const adam = oneStep({ name: 'adam', lr: 0.1 });
+  const adam = oneStep({ name: 'adam' });
   assert.ok(close(adam[0], 1 - 0.1 * (0.5 / (0.5 + 1e-8)), 1e-6));
   assert.ok(close(adam[1], -2 - 0.1 * (0.25 / (0.25 + 1e-8)), 1e-6));
   // AdamW: decay first, w·(1 − lr·wd), then the Adam step.
-  const adamw = oneStep({ name: 'adamw', lr: 0.1, weightDecay: 0.5 });
+  const adamw = oneStep({ name: 'adamw', weightDecay: 0.5 });
   assert.ok(close(adamw[0], 1 * (1 - 0.05) - 0.1, 1e-6));
   assert.ok(close(adamw[1], -2 * (1 - 0.05) - 0.1, 1e-6));
   // SGD momentum 0.9, two steps of the same gradient: b1 = g, b2 = 0.9g + g; w -= lr·(b1 + b2).
-  const sgd = oneStep({ name: 'sgd', lr: 0.1, momentum: 0.9 }, 2);
+  const sgd = oneStep({ name: 'sgd', momentum: 0.9 }, 2);
   assert.ok(close(sgd[0], 1 - 0.1 * (0.5 + 1.9 * 0.5), 1e-6));
   assert.ok(close(sgd[1], -2 - 0.1 * (0.25 + 1.9 * 0.25), 1e-6));
 });
@@ -83,9 +83,9 @@ test('the fused Adam(W) kernel gives the element-wise update bit for bit (and ru
   const spy = spyKernel('PipeAdam');
   try {
     for (const config of [
-      { name: 'adam', lr: 0.01 },
-      { name: 'adam', lr: 0.01, weightDecay: 0.1 },
-      { name: 'adamw', lr: 0.01, weightDecay: 0.05 },
+      { name: 'adam' },
+      { name: 'adam', weightDecay: 0.1 },
+      { name: 'adamw', weightDecay: 0.05 },
     ] as const) {
       const before = spy.calls;
       const fused = run(true, config);

@@ -117,8 +117,8 @@ test('NaN loss throws DivergedError', async () => {
 
 test('SGD with momentum, AdamW, L2 and Huber, plateau and one-cycle schedules all train', async () => {
   const configs: TrainConfig[] = [
-    { ...tinyConfig, loss: 'l2', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, schedule: { name: 'plateau', patience: 0, factor: 0.5 } },
-    { ...tinyConfig, loss: 'huber', huberDelta: 0.5, optimizer: { name: 'adamw', lr: 3e-3, weightDecay: 0.01 }, schedule: { name: 'one_cycle' } },
+    { ...tinyConfig, loss: 'l2', lr: 0.05, optimizer: { name: 'sgd', momentum: 0.9 }, schedule: { name: 'plateau', patience: 0, factor: 0.5 } },
+    { ...tinyConfig, loss: 'huber', huberDelta: 0.5, lr: 3e-3, optimizer: { name: 'adamw', weightDecay: 0.01 }, schedule: { name: 'one_cycle' } },
   ];
   for (const config of configs) {
     const { model, result } = await run(config);

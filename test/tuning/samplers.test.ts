@@ -77,7 +77,19 @@ test('grid: a continuous parameter without grid_points is a clear error', () => 
 });
 
 test('tpe: proposals are deterministic and stay within the space', () => {
-  const tpe = tuneConfigSchema.parse({ space: { 'train.lr': { log_uniform: [1e-5, 1e-1] }, 'model.dropout': { uniform: [0, 0.5] }, 'model.filters': { choice: [8, 16, 24] }, 'model.depth': { int: [2, 8], step: 2 } }, sampler: { name: 'tpe', n_startup: 4 }, pruner: 'none', trials: 24, batch_size: 4, seed: 5 });
+  const tpe = tuneConfigSchema.parse({
+    space: {
+      'train.lr': { log_uniform: [1e-5, 1e-1] },
+      'model.dropout': { uniform: [0, 0.5] },
+      'model.filters': { choice: [8, 16, 24] },
+      'model.depth': { int: [2, 8], step: 2 },
+    },
+    sampler: { name: 'tpe', n_startup: 4 },
+    pruner: 'none',
+    trials: 24,
+    batch_size: 4,
+    seed: 5,
+  });
   const run = () => simulate(createStudy(studyConfig(tpe)), bowlCurve, 1);
   const a = run();
   assert.deepEqual(run(), a);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleDimension, searchSpaceSchema } from '../../src/tuning/search-space.js';
-import { rngFor } from '../../src/tuning/prng.js';
+import { rngFor } from '../../src/random/seeded-random.js';
 
 test('a valid space parses into typed dimensions in YAML order', () => {
   const space = searchSpaceSchema.parse({

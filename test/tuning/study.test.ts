@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { searchSpaceSchema } from '../../src/tuning/search-space.js';
 import { createStudy, earlierRecords, type StudyConfig } from '../../src/tuning/study.js';
 import { tuneConfigSchema, studyConfig } from '../../src/tuning/tune-config.js';
-import { permutation, rngFor } from '../../src/tuning/prng.js';
+import { permutation, rngFor } from '../../src/random/seeded-random.js';
 import type { TrialRecord } from '../../src/tuning/trial-record.js';
 import { bowlCurve, simulate } from './simulate.js';
 
@@ -71,7 +71,15 @@ test('nextBatch returns [] once the budget is done, and rejects bad records', ()
 
 test('pruneCheck sees only earlier batches and accepts values with or without the current one', () => {
   const study = createStudy(tpeMedian({ batchSize: 3 }));
-  const record = (number: number, v: number): TrialRecord => ({ number, params: {}, state: 'complete', value: v, intermediate: [v, v, v], epochs: 3, seconds: 1 });
+  const record = (number: number, v: number): TrialRecord => ({
+    number,
+    params: {},
+    state: 'complete',
+    value: v,
+    intermediate: [v, v, v],
+    epochs: 3,
+    seconds: 1,
+  });
   const done = [record(0, 1), record(1, 1), record(2, 0.2), record(3, 0.001), record(4, 0.001)];
   assert.deepEqual(earlierRecords(5, 3, done).map((r) => r.number), [0, 1, 2]);
   const check = study.pruneCheck(5, done);
@@ -84,7 +92,15 @@ test('pruneCheck sees only earlier batches and accepts values with or without th
 
 test('best is the lowest complete value, ties to the lower trial number', () => {
   const study = createStudy(tpeMedian());
-  const r = (number: number, value: number | null, state: TrialRecord['state'] = 'complete'): TrialRecord => ({ number, params: { n: number }, state, value, intermediate: [], epochs: 1, seconds: 1 });
+  const r = (number: number, value: number | null, state: TrialRecord['state'] = 'complete'): TrialRecord => ({
+    number,
+    params: { n: number },
+    state,
+    value,
+    intermediate: [],
+    epochs: 1,
+    seconds: 1,
+  });
   const done = [r(5, 0.2), r(3, 0.2), r(1, 0.1, 'pruned'), r(2, null, 'failed'), r(4, Number.NaN), r(0, 0.3)];
   assert.equal(study.best(done)!.number, 3);
   assert.equal(study.best(shuffled(done, 1))!.number, 3);
@@ -98,7 +114,15 @@ test('tuneConfigSchema: defaults, shorthand names, snake_case errors', () => {
   assert.equal(t.trials, 20);
   assert.equal(t.batch_size, 2);
   assert.equal(t.seed, 0);
-  const s = studyConfig(tuneConfigSchema.parse({ space: { x: { int: [0, 3] } }, sampler: 'grid', pruner: { name: 'successive_halving', reduction_factor: 2 }, batch_size: 3, seed: 9 }));
+  const s = studyConfig(
+    tuneConfigSchema.parse({
+      space: { x: { int: [0, 3] } },
+      sampler: 'grid',
+      pruner: { name: 'successive_halving', reduction_factor: 2 },
+      batch_size: 3,
+      seed: 9,
+    }),
+  );
   assert.deepEqual(s.sampler, { name: 'grid' });
   assert.deepEqual(s.pruner, { name: 'successive_halving', min_resource: 1, reduction_factor: 2, bootstrap_count: 0 });
   assert.equal(s.batchSize, 3);

@@ -1,6 +1,7 @@
 /**
  * `pipe metrics [--diff]`: the evaluation stage's headline table (model × set: what the model saw of
- * the part, median RAE, MAE, R², skill against the strongest baseline, params, ms/sample); with --diff, compared with the committed pipeline.lock: changed rows marked, values old → new.
+ * the part, median RAE, MAE, R², skill against the strongest baseline, params, ms/sample); with --diff,
+ * compared with the committed pipeline.lock: changed rows marked, values old → new.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,26 @@ interface Row {
 
 export function metricsRows(metricsFile: string): Row[] {
   const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
-    models: Record<string, { params: number; inferenceMsPerSample: number | null; sets: Record<string, Record<string, { raeSummary: { median: number } | null; mae: number; r2: number | null; seen?: string | null; skill?: { mae: { vs: string; value: number } | null; rae: { vs: string; value: number } | null } }>> }>;
+    models: Record<
+      string,
+      {
+        params: number;
+        inferenceMsPerSample: number | null;
+        sets: Record<
+          string,
+          Record<
+            string,
+            {
+              raeSummary: { median: number } | null;
+              mae: number;
+              r2: number | null;
+              seen?: string | null;
+              skill?: { mae: { vs: string; value: number } | null; rae: { vs: string; value: number } | null };
+            }
+          >
+        >;
+      }
+    >;
   };
   const rows: Row[] = [];
   for (const [model, ev] of Object.entries(m.models)) {
@@ -49,7 +69,10 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
   const ev = ctx.pipeline.stages.filter((s) => s.kind === 'evaluate').pop();
   if (!ev) throw new PipeError('usage', 'this pipeline has no evaluate stage, so there is no metrics table', { hint: 'add a stage with kind: evaluate' });
   const file = join(ctx.paths.results, ev.name, 'metrics.json');
-  if (!existsSync(file)) throw new PipeError('usage', `no metrics yet: ${file} is missing`, { hint: `run \`pipe run --stage ${ev.name}\`${flags.profile ? ` --profile ${flags.profile}` : ''} first` });
+  if (!existsSync(file))
+    throw new PipeError('usage', `no metrics yet: ${file} is missing`, {
+      hint: `run \`pipe run --stage ${ev.name}\`${flags.profile ? ` --profile ${flags.profile}` : ''} first`,
+    });
   const rows = metricsRows(file);
   const locked = flags.diff ? committedLock(ctx.paths.lock, ctx.pipeline.dir)?.stages[ev.name]?.metrics : undefined;
   if (flags.diff && !locked) throw new PipeError('usage', `the committed lock has no metrics for stage ${ev.name}`, { hint: 'commit pipeline.lock after a run to compare against it' });

@@ -7,7 +7,10 @@ import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 
 /** [h, w, cin] → [h, w, cout] of one sample as the pipeline's data section defines it. */
-export async function configuredShapes(data: import('../../config/schema.js').DataConfig | undefined, dir: string): Promise<{ input: [number, number, number]; output: [number, number, number] }> {
+export async function configuredShapes(
+  data: import('../../config/schema.js').DataConfig | undefined,
+  dir: string,
+): Promise<{ input: [number, number, number]; output: [number, number, number] }> {
   if (!data) return { input: [32, 32, 3], output: [32, 32, 1] };
   if (data.flood) {
     const { FLOOD_X_CHANNELS, FLOOD_Y_CHANNELS } = await import('../../data/flood/generate.js');
@@ -32,7 +35,10 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
     return 0;
   }
   const grid = shapes.input[0] === shapes.output[0] ? shapes.input.join('×') : `${shapes.input.join('×')} → ${shapes.output.join('×')}`;
-  const table = [['model', 'source', 'params', 'bytes', `fits ${grid}`], ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`])];
+  const table = [
+    ['model', 'source', 'params', 'bytes', `fits ${grid}`],
+    ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`]),
+  ];
   process.stdout.write(formatTable(table, [2, 3]));
   return 0;
 }

@@ -24,7 +24,17 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
   const { plots } = ctx.pipeline;
   const plottable = new Set(plotStages(ctx).map((s) => s.name));
   only = only?.filter((s) => plottable.has(s));
-  const images = only?.length === 0 ? [] : await plotStudy({ resultsDir: ctx.paths.results, stages: plotStages(ctx), only, width: plots.width, height: plots.height, onSkip: (s, why) => log(`plot: ${s}: ${why}`) });
+  const images =
+    only?.length === 0
+      ? []
+      : await plotStudy({
+          resultsDir: ctx.paths.results,
+          stages: plotStages(ctx),
+          only,
+          width: plots.width,
+          height: plots.height,
+          onSkip: (s, why) => log(`plot: ${s}: ${why}`),
+        });
   const states = await computeStates(ctx);
   // The report shows every chart on disk, not only the ones just re-rendered.
   const order = ctx.pipeline.stages.map((s) => s.name);
@@ -55,7 +65,11 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
 export async function renderAfterRun(ctx: Context, stages: string[], reporter: Reporter): Promise<void> {
   try {
     const { images, report } = await renderAll(ctx, stages, (m) => reporter.info(m));
-    if (images.length) reporter.info(`plots: ${images.length} chart${images.length === 1 ? '' : 's'} in ${relative(process.cwd(), join(ctx.paths.results, 'plots'))}; report: ${relative(process.cwd(), report)}`);
+    if (images.length)
+      reporter.info(
+        `plots: ${images.length} chart${images.length === 1 ? '' : 's'} in ${relative(process.cwd(), join(ctx.paths.results, 'plots'))}` +
+          `; report: ${relative(process.cwd(), report)}`,
+      );
   } catch (err) {
     reporter.warn(`rendering plots failed: ${(err as Error).message} (results are complete; retry with \`pipe plot\`)`);
   }
@@ -71,6 +85,10 @@ export async function plotCommand(flags: GlobalOptions & { stage?: string[] }): 
   const { images, report } = await renderAll(ctx, only, (m) => process.stderr.write(`${m}\n`));
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (flags.json) process.stdout.write(`${JSON.stringify({ images, report, seconds: Number(secs) })}\n`);
-  else process.stdout.write(`${images.map((i) => `  ${relative(process.cwd(), i)}`).join('\n')}\npipe plot: ${images.length} chart${images.length === 1 ? '' : 's'} and ${relative(process.cwd(), report)} in ${secs} s\n`);
+  else
+    process.stdout.write(
+      `${images.map((i) => `  ${relative(process.cwd(), i)}`).join('\n')}\n` +
+        `pipe plot: ${images.length} chart${images.length === 1 ? '' : 's'} and ${relative(process.cwd(), report)} in ${secs} s\n`,
+    );
   return 0;
 }

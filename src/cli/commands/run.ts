@@ -5,18 +5,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
-import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
-import { acquireRunLock } from '../../runner/run-lock.js';
-import { PlainReporter } from '../plain-reporter.js';
-import { ListrReporter } from '../listr-reporter.js';
+import { makePlan, type PlanEntry } from '../../dag/plan.js';
 import { didYouMean } from '../../config/load.js';
 import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
-import { renderAfterRun } from './plot.js';
 import { expectedBackend } from '../../runner/project.js';
 import { executorName, makeExecutor } from '../../runner/executor-choice.js';
 import { endRecord, startRecord } from '../run-record.js';
 import type { RunRecorder } from '../../runs/run-recorder.js';
+import { PlainReporter } from '../plain-reporter.js';
 
 export interface RunFlags extends GlobalOptions {
   stage?: string[];
@@ -62,14 +59,29 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     });
   }
   const trains = toRun.some((e) => getStageKind(p.byName.get(e.name)!.kind)?.usesTraining);
-  if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
-  const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
+  if (!flags.json && toRun.length)
+    process.stderr.write(
+      `pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}` +
+        `${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`,
+    );
+  // A no-op loads none of the run machinery (runner, executor, progress renderer, plots): start-up time.
+  const listr = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length;
+  const reporter: Reporter = listr ? new (await import('../listr-reporter.js')).ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
   /** scheduler job ids per stage and unit (Slurm), for --json */
   const slurmJobs: Record<string, Record<string, string[]>> = {};
   let recorder: RunRecorder | undefined;
   if (toRun.length) {
-    const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
+    const [{ acquireRunLock }, { runPlan }, { renderAfterRun }] = await Promise.all([
+      import('../../runner/run-lock.js'),
+      import('../../runner/run.js'),
+      import('./plot.js'),
+    ]);
+    const lock = await acquireRunLock(
+      ctx.paths.pipeDir,
+      (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`),
+      signal,
+    );
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
@@ -107,15 +119,25 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     if (!flags.json) process.stderr.write(`nothing to do: ${plan.map((e) => e.name).join(', ')} ${plan.length === 1 ? 'is' : 'are'} fresh\n`);
   }
   if (flags.json) {
-    process.stdout.write(
-      `${JSON.stringify({ stages: outcomes.map((o) => ({ name: o.name, status: o.status, seconds: Number(o.seconds.toFixed(3)), units: o.units, ...(o.error ? { error: o.error } : {}), ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}), ...(slurmJobs[o.name] ? { jobs: slurmJobs[o.name] } : {}) })) })}\n`,
-    );
+    const row = (o: StageOutcome) => ({
+      name: o.name,
+      status: o.status,
+      seconds: Number(o.seconds.toFixed(3)),
+      units: o.units,
+      ...(o.error ? { error: o.error } : {}),
+      ...(o.status === 'skipped' ? { reason: o.reasons[0] } : {}),
+      ...(slurmJobs[o.name] ? { jobs: slurmJobs[o.name] } : {}),
+    });
+    process.stdout.write(`${JSON.stringify({ stages: outcomes.map(row) })}\n`);
   } else if (toRun.length) {
     summarise(outcomes);
   }
   if (signal.aborted || outcomes.some((o) => o.error === 'interrupted')) {
     const cut = outcomes.filter((o) => o.status === 'failed').map((o) => o.name);
-    throw new PipeError('interrupted', `interrupted${cut.length ? ` during ${cut.join(', ')}` : ''}; finished units are cached and the next \`pipe run\` resumes from them`);
+    throw new PipeError(
+      'interrupted',
+      `interrupted${cut.length ? ` during ${cut.join(', ')}` : ''}; finished units are cached and the next \`pipe run\` resumes from them`,
+    );
   }
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
@@ -136,7 +158,12 @@ function summarise(outcomes: StageOutcome[]): void {
   process.stderr.write(`pipe: ${parts.join(', ')}\n`);
 }
 
-function printPlan(plan: PlanEntry[], json: boolean | undefined, stages: Map<string, { kind: string; params: Record<string, unknown> }>, freshResultsOf: (s: string) => string | undefined): void {
+function printPlan(
+  plan: PlanEntry[],
+  json: boolean | undefined,
+  stages: Map<string, { kind: string; params: Record<string, unknown> }>,
+  freshResultsOf: (s: string) => string | undefined,
+): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ plan: plan.map((e) => ({ name: e.name, action: e.action, reasons: e.reasons })) })}\n`);
     return;
@@ -144,6 +171,9 @@ function printPlan(plan: PlanEntry[], json: boolean | undefined, stages: Map<str
   for (const e of plan) {
     const st = stages.get(e.name)!;
     const sel = getStageKind(st.kind)?.describeSelection?.(st.params, freshResultsOf);
-    process.stdout.write(`${e.action === 'run' ? 'would run' : 'fresh    '}  ${e.name}${e.action === 'run' ? `: ${e.reasons.join('; ')}` : ''}${sel ? `\n           ${sel}` : ''}\n`);
+    process.stdout.write(
+      `${e.action === 'run' ? 'would run' : 'fresh    '}  ${e.name}${e.action === 'run' ? `: ${e.reasons.join('; ')}` : ''}` +
+        `${sel ? `\n           ${sel}` : ''}\n`,
+    );
   }
 }

@@ -8,7 +8,9 @@ export async function statusCommand(flags: GlobalOptions): Promise<number> {
   const states = await computeStates(ctx);
   await ctx.stat.save().catch(() => undefined);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ stages: states.map((s) => ({ name: s.name, stale: s.stale, reasons: s.reasons, fingerprint: s.fingerprint })) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ stages: states.map((s) => ({ name: s.name, stale: s.stale, reasons: s.reasons, fingerprint: s.fingerprint })) })}\n`,
+    );
     return 0;
   }
   const width = Math.max(...states.map((s) => s.name.length), 5);

@@ -74,7 +74,8 @@ export async function verifyCommand(flags: GlobalOptions & { jobs?: string }, si
     else printTable(checks);
     if (drift.length) {
       throw new PipeError('verify-drift', `${drift.length} of ${checks.length} checks drifted from ${user.paths.lock.split('/').pop()}`, {
-        hint: `if the change is intended, update the lock: pipe run${flags.profile ? ` --profile ${flags.profile}` : ''} && git add ${user.paths.lock.split('/').pop()}`,
+        hint: `if the change is intended, update the lock: pipe run${flags.profile ? ` --profile ${flags.profile}` : ''}` +
+          ` && git add ${user.paths.lock.split('/').pop()}`,
       });
     }
     return 0;
@@ -86,7 +87,13 @@ export async function verifyCommand(flags: GlobalOptions & { jobs?: string }, si
 function compareStage(stage: string, was: LockStage, now: LockStage, relTol: number, crossTol: number): Check[] {
   const checks: Check[] = [];
   const sameBackend = was.backend === now.backend;
-  checks.push({ stage, what: 'fingerprint', locked: was.fingerprint.slice(0, 12), now: now.fingerprint.slice(0, 12), status: was.fingerprint === now.fingerprint ? 'ok' : 'drift' });
+  checks.push({
+    stage,
+    what: 'fingerprint',
+    locked: was.fingerprint.slice(0, 12),
+    now: now.fingerprint.slice(0, 12),
+    status: was.fingerprint === now.fingerprint ? 'ok' : 'drift',
+  });
   if (was.backend !== 'none' || now.backend !== 'none') checks.push({ stage, what: 'backend', locked: was.backend, now: now.backend, status: 'ok' });
   if (sameBackend) {
     const files = [...new Set([...Object.keys(was.outputs), ...Object.keys(now.outputs)])].sort();
@@ -121,7 +128,10 @@ function show(v: unknown): string {
 }
 
 function printTable(checks: Check[]): void {
-  const rows = [['stage', 'what', 'locked', 'now', 'status'], ...checks.map((c) => [c.stage, c.what, c.locked, c.now, c.status === 'ok' ? 'ok' : c.status.toUpperCase()])];
+  const rows = [
+    ['stage', 'what', 'locked', 'now', 'status'],
+    ...checks.map((c) => [c.stage, c.what, c.locked, c.now, c.status === 'ok' ? 'ok' : c.status.toUpperCase()]),
+  ];
   process.stdout.write(formatTable(rows));
   const drift = checks.filter((c) => c.status !== 'ok').length;
   process.stdout.write(drift ? `${drift} of ${checks.length} checks drifted\n` : `all ${checks.length} checks match the lock\n`);

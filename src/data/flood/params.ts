@@ -51,7 +51,10 @@ export const floodParamsObjectSchema = z
       .min(1)
       .max(16)
       .default(1)
-      .describe('terrain elevation in x on a grid this many times finer than the output (each output cell is the mean of f×f terrain cells; rain and depth are repeated onto it); 1 = same grid'),
+      .describe(
+        'terrain elevation in x on a grid this many times finer than the output' +
+          ' (each output cell is the mean of f×f terrain cells; rain and depth are repeated onto it); 1 = same grid',
+      ),
     dt: z.number().positive().default(60).describe('output time step in seconds'),
     manning: z.number().positive().default(0.05).describe("Manning's roughness n (s/m^(1/3))"),
     infiltration_mm_per_hour: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),

@@ -1,4 +1,4 @@
-import { type Random, uniform } from '../random.js';
+import { type Random, uniform } from '../../random/seeded-random.js';
 import type { FloodParams } from './params.js';
 import { uniformInt } from './terrain.js';
 

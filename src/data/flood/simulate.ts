@@ -1,4 +1,4 @@
-import { deriveSeed, mulberry32 } from '../random.js';
+import { mulberry32, streamSeed } from '../../random/seeded-random.js';
 import { FlowGrid, type FlowOptions, type MassBalance } from './flow.js';
 import type { FloodParams } from './params.js';
 import { rainIntensity, sampleStorms, type Storm } from './rain.js';
@@ -38,7 +38,7 @@ export function simulateOne(
   for (const s of recordSteps) {
     if (!Number.isInteger(s) || s < 0 || s > steps) throw new RangeError(`record step ${s} is outside 0..${steps}`);
   }
-  const random = mulberry32(deriveSeed(params.seed, simulation));
+  const random = mulberry32(streamSeed(params.seed, simulation));
   const f = params.terrainFactor ?? 1;
   const fineElevation = f === 1 ? generateTerrain(params, random) : generateTerrain({ ...params, grid: grid * f, dx: dx / f }, random);
   const elevation = f === 1 ? fineElevation : blockMeans(fineElevation, grid, f);

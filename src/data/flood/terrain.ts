@@ -1,4 +1,4 @@
-import { type Random, uniform } from '../random.js';
+import { type Random, uniform } from '../../random/seeded-random.js';
 import type { FloodParams } from './params.js';
 
 /** Integer drawn uniformly from [lo, hi] (both inclusive) for count ranges such as "1 to 3 valleys". */

@@ -3,7 +3,18 @@
 // stride-1 "full" convolution of dy with the spatially flipped, in/out-swapped filter; for stride s, dy
 // first gets s-1 zeros between its rows and columns (the transpose of striding). When the kernel size
 // equals the stride there is a cheaper exact form (below).
-import { convInfo, explicitPad, runFallback, wasmKernel, withScope, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmScope } from './wasm-context.js';
+import {
+  convInfo,
+  explicitPad,
+  runFallback,
+  wasmKernel,
+  withScope,
+  type KernelArgs,
+  type KernelConfig,
+  type TF,
+  type TensorInfo,
+  type WasmScope,
+} from './wasm-context.js';
 
 export function conv2dBackpropInputConfig(tf: TF, original: KernelConfig | undefined): KernelConfig {
   const kernelFunc = (args: KernelArgs): TensorInfo => {

@@ -2,7 +2,18 @@
 // (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, any channel counts.
 // Everything else goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
 import { heapOffset, readableWithSlack, simdKernelsFor, type SimdKernels } from './simd-module.js';
-import { convInfo, runFallback, sizeOf, wasmKernel, type Conv2DInfo, type KernelArgs, type KernelConfig, type TF, type TensorInfo, type WasmBackend } from './wasm-context.js';
+import {
+  convInfo,
+  runFallback,
+  sizeOf,
+  wasmKernel,
+  type Conv2DInfo,
+  type KernelArgs,
+  type KernelConfig,
+  type TF,
+  type TensorInfo,
+  type WasmBackend,
+} from './wasm-context.js';
 
 function unitStride(info: Conv2DInfo): boolean {
   return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 &&

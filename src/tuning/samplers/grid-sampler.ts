@@ -4,7 +4,7 @@
 // seeded subset of `trials` distinct points is run, in grid order: changing the seed explores a
 // different part of the grid, and the result never depends on the schedule.
 import { intCount, type Dimension, type Params, type ParamValue, type SearchSpace } from '../search-space.js';
-import { rngFor } from '../prng.js';
+import { rngFor } from '../../random/seeded-random.js';
 import { TuningConfigError } from '../tuning-error.js';
 import type { GridSamplerConfig } from './sampler-config.js';
 import type { Sampler } from './sampler.js';

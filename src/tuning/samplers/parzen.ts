@@ -2,7 +2,7 @@
 // univariate TPE): a mixture of Gaussians truncated to [low, high], one per observation plus a
 // broad prior component, with each bandwidth set by the distance to its neighbours.
 import { errorFunction } from 'simple-statistics';
-import { normal, type Rng } from '../prng.js';
+import { normal, type Random as Rng } from '../../random/seeded-random.js';
 
 export interface NumericParzen {
   low: number;

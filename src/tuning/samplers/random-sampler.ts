@@ -1,4 +1,4 @@
-import { rngFor } from '../prng.js';
+import { rngFor } from '../../random/seeded-random.js';
 import { sampleDimension, type Params, type SearchSpace } from '../search-space.js';
 import type { Sampler } from './sampler.js';
 

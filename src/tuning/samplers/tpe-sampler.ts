@@ -13,7 +13,7 @@
 // All trials of one batch share the same good/bad split (it depends only on earlier batches) and
 // differ through their own random streams (seed, trial number, parameter).
 import { randomParams } from './random-sampler.js';
-import { rngFor } from '../prng.js';
+import { rngFor } from '../../random/seeded-random.js';
 import type { Dimension, Params, ParamValue, SearchSpace } from '../search-space.js';
 import type { TrialRecord } from '../trial-record.js';
 import { TuningConfigError } from '../tuning-error.js';
