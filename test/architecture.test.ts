@@ -12,7 +12,9 @@ import { packageRoot } from '../src/package-root.js';
 
 /** Layer → the layers it may import. Imports point down: the CLI at the top, the failure vocabulary at the bottom. */
 const ALLOWED: Record<string, string[]> = {
-  cli: ['runner', 'config', 'dag', 'stages', 'cache', 'model-kit', 'training', 'data', 'metrics', 'plots', 'tuning', 'random', 'package-root', 'failure'],
+  cli: ['ui', 'runs', 'runner', 'config', 'dag', 'stages', 'cache', 'model-kit', 'training', 'data', 'metrics', 'plots', 'tuning', 'random', 'package-root', 'failure'],
+  ui: ['runs', 'cache', 'package-root', 'failure'],
+  runs: ['runner', 'cache', 'stages', 'failure'],
   runner: ['config', 'dag', 'stages', 'cache', 'model-kit', 'training', 'data', 'random', 'package-root', 'failure'],
   config: ['dag', 'stages', 'data', 'failure'],
   dag: ['failure'],
