@@ -34,7 +34,10 @@ export interface TunedConfig {
   model: string;
   params: Record<string, number | string | boolean>;
   value: number | null;
-  trial: number;
+  /** the winning trial; null when no trial beat the starting configuration (params is then {}) */
+  trial: number | null;
+  /** the starting configuration's validation loss (older best.json files lack it) */
+  start?: { value: number | null };
   /** the data set the trials trained on (older best.json files lack it) */
   data?: string;
 }

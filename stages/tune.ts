@@ -5,6 +5,9 @@
  * earlier-batch records its pruner compares with — so the same seed gives the same trials, pruning and
  * best config with any --jobs (see src/tuning/study.ts).
  *
+ * The starting configuration (no search-space overrides) is trained first and wins ties, so the best
+ * configuration is never worse on the validation data than the untuned one (best.json: trial null).
+ *
  * Outputs: best.json, trials.json, trials.csv, models/<model>/ (the best trial's model and history).
  */
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -32,7 +35,8 @@ type TuneParams = z.infer<typeof tuneParams>;
 const asSelection = (m: TuneParams['model']) => (typeof m === 'string' ? [m] : m);
 
 /** A trial's unit: its training, plus the trial's number and sampled params (recorded, and part of its key). */
-type TrialPayload = FitPayload & { trial: number; params: Params };
+/** trial null: the starting configuration (no search-space overrides) */
+type TrialPayload = FitPayload & { trial: number | null; params: Params };
 
 const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
   kind: 'tune',
@@ -72,7 +76,16 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
     const locals = dataLocals(ctx, p.data) satisfies FitLocals;
     const done: TrialRecord[] = [];
     const dirs = new Map<number, string>();
-    ctx.progress(`tuning ${model}: ${study.budget} trials in batches of ${study.batchSize}`);
+    // The starting configuration (the untuned model_params and train settings) is trained first, as
+    // Optuna's enqueue_trial habit has it: the stage never returns a configuration worse than it started.
+    const startPayload: FitPayload = {
+      model, modelHash: modelHash(ctx, model), hp: { ...(p.model_params[model] ?? {}) }, train: p.train,
+      seed: ctx.seed, data: ctx.fingerprint.data[p.data]!, valFraction: p.val_fraction, splitSeed: ctx.seed,
+    };
+    ctx.progress(`tuning ${model}: the starting configuration, then ${study.budget} trials in batches of ${study.batchSize}`);
+    const [startUnit] = await ctx.runUnits([{ id: 'start', payload: { ...startPayload, trial: null, params: {} }, locals, cores: startPayload.train.threads }]);
+    const startSummary = JSON.parse(await readFile(join(startUnit!.dir, 'summary.json'), 'utf8')) as FitSummary;
+    const startValue = startSummary.status === 'diverged' ? null : startSummary.bestVal;
     for (;;) {
       const batch = study.nextBatch(done);
       if (!batch.length) break;
@@ -111,27 +124,33 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
       }
       ctx.progress(`${done.length}/${study.budget} trials, best ${study.best(done)?.value?.toPrecision(4) ?? '–'}`);
     }
-    const best = study.best(done);
-    if (!best)
-      throw new PipeError('stage-failed', `every trial of ${model} failed or was pruned before reporting a loss`, {
+    const sampled = study.best(done);
+    // Ties go to the starting configuration: a search that found nothing better changes nothing.
+    const keepStart = startValue !== null && (sampled?.value == null || startValue <= sampled.value);
+    if (!sampled && !keepStart) {
+      throw new PipeError('stage-failed', `every trial of ${model} and its starting configuration failed or were pruned before reporting a loss`, {
         hint: 'widen the search space or lower the learning-rate range',
       });
+    }
+    const best = keepStart ? { params: {}, value: startValue, number: null } : { params: sampled!.params, value: sampled!.value, number: sampled!.number };
+    if (keepStart) ctx.progress(`no trial beat the starting configuration (${startValue!.toPrecision(4)}): keeping it`);
     done.sort((a, b) => a.number - b.number);
     await writeFile(
       join(ctx.outDir, 'best.json'),
-      JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, data: p.data }, null, 1),
+      JSON.stringify({ model, params: best.params, value: best.value, trial: best.number, start: { value: startValue }, data: p.data }, null, 1),
     );
     await writeFile(join(ctx.outDir, 'trials.json'), JSON.stringify(done, null, 1));
     await writeFile(join(ctx.outDir, 'trials.csv'), trialsCsv(done));
     const dest = join(ctx.outDir, 'models', model);
     await mkdir(dest, { recursive: true });
-    await cp(dirs.get(best.number)!, dest, { recursive: true });
+    await cp(best.number === null ? startUnit!.dir : dirs.get(best.number)!, dest, { recursive: true });
     return {
       volatile: ['trials.json', 'trials.csv'],
       metrics: {
         model,
         best_value: best.value,
         best_trial: best.number,
+        start_value: startValue,
         best_params: best.params as Json,
         trials_run: {
           complete: done.filter((t) => t.state === 'complete').length,

@@ -52,18 +52,34 @@ export class CacheStore {
     return dir;
   }
 
-  async commit(ns: Namespace, key: string, tmpDir: string, meta: Record<string, unknown> = {}): Promise<CacheEntry> {
+  /**
+   * Moves a finished temp folder into place as the entry `ns/key`. Entries are write-once: when another
+   * commit got there first, that entry stands (its manifest is returned, so callers publish the files
+   * they get) — unless `replace` (--force), which swaps the new entry in: the old one is renamed aside
+   * first, so a reader sees the old entry, then none, then the new one, never a mix.
+   */
+  async commit(ns: Namespace, key: string, tmpDir: string, meta: Record<string, unknown> = {}, opts: { replace?: boolean } = {}): Promise<CacheEntry> {
     const manifest: Manifest = { files: await hashTree(join(tmpDir, 'files')), meta, created: new Date().toISOString() };
     await writeFile(join(tmpDir, 'manifest.json'), JSON.stringify(manifest, null, 1));
     await writeFile(join(tmpDir, '.commit'), key);
     const final = this.entryDir(ns, key);
     await mkdir(join(this.root, ns), { recursive: true });
     if (existsSync(final)) {
-      if (existsSync(join(final, '.commit'))) {
-        await rm(tmpDir, { recursive: true, force: true });
-        return { key, dir: final, files: join(final, 'files'), manifest };
+      if (existsSync(join(final, '.commit')) && !opts.replace) {
+        const existing = await this.get(ns, key);
+        if (existing) {
+          await rm(tmpDir, { recursive: true, force: true });
+          return existing;
+        }
       }
-      await rm(final, { recursive: true, force: true });
+      // a half-written, corrupt or replaced entry: move it aside, then remove it
+      const aside = `${tmpDir}.old`;
+      await rename(final, aside).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      await rename(tmpDir, final);
+      await rm(aside, { recursive: true, force: true });
+      return { key, dir: final, files: join(final, 'files'), manifest };
     }
     await rename(tmpDir, final);
     return { key, dir: final, files: join(final, 'files'), manifest };

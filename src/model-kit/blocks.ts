@@ -9,6 +9,7 @@
  */
 import { tf } from '../training/tf.js';
 import type { ModelSpec } from './registry.js';
+import { cubicResample } from './cubic-resample-layer.js';
 
 export type Sym = tf.SymbolicTensor;
 
@@ -89,8 +90,15 @@ export function avgPool(x: Sym, factor = 2): Sym {
   return tf.layers.averagePooling2d({ poolSize: factor, strides: factor }).apply(x) as Sym;
 }
 
+/**
+ * Up-sampling by a whole factor. `bilinear` samples at half-pixel centres, as PyTorch's
+ * interpolate(mode='bilinear', align_corners=False) and TF2 do (tfjs's own bilinear up-sampling follows
+ * TensorFlow 1 and differs by up to 66 % at the borders; a model ported from PyTorch would not match).
+ */
 export function upsample(x: Sym, factor = 2, interpolation: 'nearest' | 'bilinear' = 'nearest'): Sym {
-  return tf.layers.upSampling2d({ size: [factor, factor], interpolation }).apply(x) as Sym;
+  if (interpolation === 'nearest') return tf.layers.upSampling2d({ size: [factor, factor], interpolation }).apply(x) as Sym;
+  const [, h, w] = x.shape;
+  return cubicResample({ height: h! * factor, width: w! * factor, kernel: 'linear' }).apply(x) as Sym;
 }
 
 export function concat(xs: Sym[]): Sym {

@@ -135,14 +135,22 @@ export class StageExecution {
       const result = await kind.run(ctx);
       const backend = this.tally.backends.size ? [...this.tally.backends].sort().join('+') : st.parts.backend;
       const volatile = result.volatile ?? [];
-      const committed = await d.store.commit('stages', st.fingerprint, tmp, {
-        stage: entry.name,
-        metrics: result.metrics,
-        backend,
-        units: this.tally.keys,
-        volatile,
-      });
-      return { files: committed.files, hashes: committed.manifest.files, metrics: result.metrics, backend, volatile };
+      const committed = await d.store.commit(
+        'stages',
+        st.fingerprint,
+        tmp,
+        { stage: entry.name, metrics: result.metrics, backend, units: this.tally.keys, volatile },
+        { replace: entry.forced },
+      );
+      // the entry that stands (another runner may have committed the same fingerprint first)
+      const meta = committed.manifest.meta as { metrics?: Record<string, unknown>; backend?: string; volatile?: string[] };
+      return {
+        files: committed.files,
+        hashes: committed.manifest.files,
+        metrics: meta.metrics ?? result.metrics,
+        backend: meta.backend ?? backend,
+        volatile: meta.volatile ?? volatile,
+      };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;

@@ -90,7 +90,7 @@ export class UnitRunner {
           this.o.reporter.unitEnd(stage, spec.id, 'reused', key);
           return { id: spec.id, key, dir: hit.files, reused: true };
         }
-        return this.execute(stage, kind, spec, key, unitChecks(spec.payload, parts), tally);
+        return this.execute(stage, kind, spec, key, unitChecks(spec.payload, parts), tally, force);
       }),
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -99,7 +99,7 @@ export class UnitRunner {
     return settled.map((s) => (s as PromiseFulfilledResult<UnitOutcome>).value);
   }
 
-  private async execute(stage: string, kind: string, spec: UnitSpec, key: string, checks: UnitChecks, tally: UnitTally): Promise<UnitOutcome> {
+  private async execute(stage: string, kind: string, spec: UnitSpec, key: string, checks: UnitChecks, tally: UnitTally, force: boolean): Promise<UnitOutcome> {
     const { store, reporter, signal } = this.o;
     if (signal.aborted) throw new PipeError('interrupted', 'interrupted before it started');
     const workDir = join(this.o.workRoot, key);
@@ -124,7 +124,7 @@ export class UnitRunner {
         () => reporter.unitStart(stage, spec.id),
       );
       if (done.backend) tally.backends.add(done.backend);
-      const entry = await store.commit('units', key, tmp, { stage, unit: spec.id, backend: done.backend });
+      const entry = await store.commit('units', key, tmp, { stage, unit: spec.id, backend: done.backend }, { replace: force });
       await rm(workDir, { recursive: true, force: true });
       tally.ran++;
       reporter.unitEnd(stage, spec.id, 'ran', key);

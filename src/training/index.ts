@@ -7,6 +7,7 @@ export type { TrainConfig, TrainOptions, TrainResult, EpochReport } from './trai
 export type { Arrays, InputArrays } from './batches.js';
 export { predict, xShape, yShape } from './batches.js';
 export { saveModel, loadModel } from './model-io.js';
+export { pointLoss } from './losses.js';
 export { assertTrainableOnBackend, untrainableLayers } from './trainable.js';
 export { THREADS_ENV, threadsFromEnv, shardingObstacle } from './sharded-gradients.js';
 export { describePlan, HEAP_MARGIN } from './memory-plan.js';

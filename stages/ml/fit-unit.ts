@@ -119,6 +119,27 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   };
   await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds, ...memory }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
+  // Per-sample losses of the saved model in inference mode: the ranking's spread (a bootstrap over
+  // validation simulations) and the training loss measured the way validation is (the epoch's training
+  // loss is averaged while the weights move, with dropout and batch statistics on).
+  const cellLoss = training.pointLoss(config.loss, config.huberDelta);
+  const sampleLosses = async (s: typeof train): Promise<number[]> => {
+    const a = scaler.applySet(s);
+    const pred = await training.predict(model, a, config.batchSize);
+    const cells = a.y.length / Math.max(1, a.n);
+    return Array.from({ length: a.n }, (_, i) => {
+      let sum = 0;
+      for (let k = i * cells; k < (i + 1) * cells; k++) sum += cellLoss(pred[k]! - a.y[k]!);
+      return sum / cells;
+    });
+  };
+  const valLoss = await sampleLosses(val);
+  const trainLoss = await sampleLosses(train);
+  const mean = (v: number[]) => (v.length ? v.reduce((x, y) => x + y, 0) / v.length : null);
+  await writeFile(
+    join(ctx.outDir, 'samples.json'),
+    JSON.stringify({ val: { simulation: Array.from(val.simulation), loss: valLoss }, train_inference_loss: mean(trainLoss), val_inference_loss: mean(valLoss) }, null, 1),
+  );
   const summary: FitSummary = {
     model: payload.model,
     bestVal: Number.isFinite(h.val[h.bestEpoch]) ? h.val[h.bestEpoch]! : null,

@@ -220,3 +220,30 @@ test('PIPE_CACHE_DIR moves the cache; pipe gc frees entries the lock no longer r
   const r = p.runJson(['run'], env);
   assert.equal(r.stages.prep!.status, 'ran', 'the old entry was collected, so it runs again');
 });
+
+test('--force replaces the cache entries and results with the new run\'s outputs (a volatile file changes)', (t) => {
+  const p = new Project({
+    'pipeline.yaml': `name: force-study
+stages:
+  stamp:
+    kind: shell
+    cmd: 'echo x >> counts/stamp; echo stable > "$PIPE_OUT/out.txt"; date +%s%N > "$PIPE_OUT/timing.json"'
+    outs: [out.txt, timing.json]
+`,
+  });
+  t.after(() => p.cleanup());
+  assert.equal(p.run(['run']).code, 0);
+  const first = p.read('results/stamp/timing.json');
+  const lock = p.read('pipeline.lock');
+  const forced = p.runJson(['run', '--force']);
+  assert.equal(forced.result.code, 0, forced.result.stderr);
+  assert.equal(p.counts().stamp, 2);
+  const second = p.read('results/stamp/timing.json');
+  assert.notEqual(second, first, 'results/ still holds the first run\'s volatile file');
+  assert.equal(p.read('pipeline.lock'), lock, 'timing.json is volatile: the lock must not change');
+  // the cache now holds the second run's outputs: wipe results and restore from the stage cache
+  p.rm('results');
+  const restored = p.runJson(['run']);
+  assert.equal(restored.stages.stamp!.status, 'restored');
+  assert.equal(p.read('results/stamp/timing.json'), second);
+});

@@ -114,3 +114,30 @@ stages:
   assert.ok(!p.exists('results/A'));
   assert.deepEqual(p.exists('.pipe/cache/units') ? readdirSync(join(p.dir, '.pipe/cache/units')) : [], []);
 });
+
+test('a tune stage never returns a configuration worse than its starting one (a search space of only bad values)', (t) => {
+  const p = new Project({
+    'pipeline.yaml': `${DATA}train: { epochs: 2, batch_size: 4, lr: 0.002 }
+stages:
+  B:
+    kind: tune
+    data: small
+    model: plain_cnn
+    space:
+      train.lr: { choice: [0.0000001] }
+    sampler: { name: random }
+    trials: 2
+    batch_size: 2
+`,
+  });
+  t.after(() => p.cleanup());
+  const r = p.runJson(['run', '--no-plots']);
+  assert.equal(r.result.code, 0, r.result.stderr);
+  assert.deepEqual(r.stages.B!.units, { ran: 3, reused: 0 }); // the start configuration and two trials
+  const best = JSON.parse(p.read('results/B/best.json')) as { params: object; trial: number | null; value: number; start: { value: number } };
+  const trials = JSON.parse(p.read('results/B/trials.json')) as { value: number }[];
+  assert.equal(best.trial, null);
+  assert.deepEqual(best.params, {});
+  assert.equal(best.value, best.start.value);
+  assert.ok(trials.every((tr) => tr.value > best.value), 'a trial with lr 1e-7 should not beat lr 0.002 after 2 epochs');
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
 import { SeededRandom } from '../../src/training/seeded-random.js';
 import { relError, values } from './reference-ops.js';
+import { upsample } from '../../src/model-kit/blocks.js';
 
 const TOL = 1e-4;
 
@@ -94,6 +95,14 @@ checkModel('upsampling bilinear', () => tf.sequential({ layers: [
   L.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }),
   L.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }),
 ] }), [2, 5, 5, 2]);
+
+checkModel('bilinear up-sampling with half-pixel centres (model-kit blocks.upsample)', () => {
+  const input = L.input({ shape: [5, 5, 2] });
+  const a = L.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor;
+  const up = upsample(a, 2, 'bilinear');
+  const out = L.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }).apply(up) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}, [2, 5, 5, 2]);
 
 checkModel('concatenate and add (skip connections)', () => {
   const input = L.input({ shape: [8, 8, 2] });
