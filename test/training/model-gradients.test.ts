@@ -140,6 +140,30 @@ checkModel('depthwise and separable convolutions', () => tf.sequential({ layers:
   L.separableConv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'valid' }),
 ] }), [2, 7, 7, 3]);
 
+// Heads for classification and vector targets (issue 19): global pooling into dense logits.
+checkModel('global average and max pooling heads', () => {
+  const input = L.input({ shape: [6, 6, 2] });
+  const f = L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+  const avg = L.globalAveragePooling2d({}).apply(f) as tf.SymbolicTensor;
+  const max = L.globalMaxPooling2d({}).apply(f) as tf.SymbolicTensor;
+  const cat = L.concatenate().apply([avg, max]) as tf.SymbolicTensor;
+  const out = L.dense({ units: 3 }).apply(cat) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}, [3, 6, 6, 2]);
+
+// The CNN-LSTM: a convolution per time step, then a recurrent layer over the time axis.
+checkModel('time-distributed convolution into LSTM', () => tf.sequential({ layers: [
+  L.timeDistributed({ inputShape: [4, 5, 5, 1], layer: L.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' }) }),
+  L.timeDistributed({ layer: L.flatten() }),
+  L.lstm({ units: 6 }),
+  L.dense({ units: 2 }),
+] }), [2, 4, 5, 5, 1]);
+
+checkModel('GRU returning sequences', () => tf.sequential({ layers: [
+  L.gru({ inputShape: [5, 3], units: 4, returnSequences: true }),
+  L.timeDistributed({ layer: L.dense({ units: 2 }) }),
+] }), [2, 5, 3]);
+
 test('multi-head self-attention from matMul/softmax/reshape/transpose: wasm vs cpu', () => {
   const [b, t, d, heads] = [2, 6, 8, 2];
   const dh = d / heads;
