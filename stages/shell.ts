@@ -10,7 +10,13 @@ import { z } from 'zod';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 
-const itemSchema = z.union([z.string().regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -'), z.number()]);
+const itemSchema = z.union([
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -')
+    .refine((s) => s !== '.' && s !== '..', "foreach items are used as folder names: '.' and '..' are not allowed"),
+  z.number(),
+]);
 
 const shellParams = z.object({
   cmd: z.string().min(1).describe('command line, run by the shell in the project folder; write outputs into $PIPE_OUT'),

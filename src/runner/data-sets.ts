@@ -3,6 +3,7 @@
  * parameters, or the bytes of the user's arrays) plus the split, so a generated set is built once and
  * cached in the store like any stage output. Materialising loads src/data lazily (status never does).
  */
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hashJson } from '../cache/hash.js';
 import type { StatCache } from '../cache/stat-cache.js';
@@ -26,7 +27,17 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
     const paths = 'npz' in d.files ? { npz: d.files.npz } : { x: d.files.x, y: d.files.y, simulation: d.files.simulation };
     for (const [k, rel] of Object.entries(paths)) {
       if (!rel) continue;
-      const h = await stat.hash(resolve(p.dir, rel));
+      const abs = resolve(p.dir, rel);
+      let kind: string | undefined;
+      try {
+        const st = statSync(abs);
+        kind = st.isFile() ? undefined : st.isDirectory() ? 'a folder' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : 'not a regular file';
+      } catch {
+        // missing: reported below
+      }
+      // a folder or a device (/dev/zero) is never data: hashing one would fail or never end
+      if (kind) throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) is ${kind}, not a regular file`, { hint: `point data.files.${k} at a .npy/.npz file (paths are relative to ${p.displayName})` });
+      const h = await stat.hash(abs);
       if (!h) throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) does not exist`, { hint: `paths are relative to ${p.displayName}` });
       files[k] = h;
     }

@@ -5,7 +5,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { CacheStore } from '../../cache/store.js';
+import { CacheStore, sizeOf } from '../../cache/store.js';
 import { readLock } from '../../cache/lock-file.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 
@@ -36,11 +36,13 @@ export async function gcCommand(flags: GlobalOptions & { dryRun?: boolean }): Pr
     for (const key of await store.keys(ns)) {
       if (keep.has(`${ns}/${key}`)) continue;
       removed++;
-      freed += flags.dryRun ? 0 : await store.remove(ns, key);
+      freed += flags.dryRun ? await sizeOf(store.entryDir(ns, key)) : await store.remove(ns, key);
     }
   }
   if (!flags.dryRun) await rm(join(ctx.paths.cache, 'tmp'), { recursive: true, force: true });
   const mb = (freed / 1024 / 1024).toFixed(1);
-  process.stdout.write(flags.json ? `${JSON.stringify({ removed, bytes: freed })}\n` : `pipe gc: removed ${removed} cache entr${removed === 1 ? 'y' : 'ies'}, freed ${mb} MiB\n`);
+  const entries = `${removed} cache entr${removed === 1 ? 'y' : 'ies'}`;
+  const said = flags.dryRun ? `pipe gc --dry-run: would remove ${entries}, freeing ${mb} MiB (nothing removed)` : `pipe gc: removed ${entries}, freed ${mb} MiB`;
+  process.stdout.write(flags.json ? `${JSON.stringify({ [flags.dryRun ? 'would_remove' : 'removed']: removed, bytes: freed, dry_run: !!flags.dryRun })}\n` : `${said}\n`);
   return 0;
 }

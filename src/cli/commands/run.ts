@@ -2,7 +2,8 @@
  * `pipe run [--stage S] [--force] [--dry-run] [--keep-going] [--jobs N] [--json]`
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
 import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
@@ -43,16 +44,18 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   }
   const states = await computeStates(ctx);
   const plan = makePlan(p.stages, states, targets, !!flags.force);
-  if (flags.dryRun) {
-    printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
-    return 0;
-  }
   const toRun = plan.filter((e) => e.action === 'run');
   const backend = expectedBackend(ctx.backend);
+  // checked before --dry-run too: a plan that says "would run" must be one the real run can start
   if (ctx.backend === 'tensorflow' && expectedBackend('auto') !== 'tensorflow') {
     throw new PipeError('backend-unavailable', 'backend tensorflow was forced, but @tensorflow/tfjs-node(-gpu) is not installed with its native binding', {
       hint: 'on a machine that can download libtensorflow: npm install @tensorflow/tfjs-node-gpu (or tfjs-node); or use --backend wasm',
     });
+  }
+  checkResultsFolder(ctx.paths.results, ctx.pipeline.dir);
+  if (flags.dryRun) {
+    printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
+    return 0;
   }
   const trains = toRun.some((e) => getStageKind(p.byName.get(e.name)!.kind)?.usesTraining);
   if (!flags.json && toRun.length) process.stderr.write(`pipe: ${toRun.length} stage${toRun.length > 1 ? 's' : ''} to run, ${jobs} job${jobs > 1 ? 's' : ''}${trains ? `, backend ${backend}${ctx.backend === 'auto' ? ' (auto)' : ' (forced)'}` : ''}\n`);
@@ -110,6 +113,20 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     });
   }
   return 0;
+}
+
+/** results/ must be a folder (or absent): a file there would fail the first publish, after work was done. */
+function checkResultsFolder(results: string, projectDir: string): void {
+  let st;
+  try {
+    st = statSync(results);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) {
+    const shown = relative(process.cwd(), results) || results;
+    throw new PipeError('usage', `${shown} is not a folder: pipe writes each stage's results into ${shown}/<stage>/`, { hint: `move or rename ${shown} (in ${projectDir})` });
+  }
 }
 
 function summarise(outcomes: StageOutcome[]): void {
