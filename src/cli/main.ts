@@ -97,7 +97,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('-n, --dry-run', 'only count what would be removed')
     .action(async (opts) => {
       const { gcCommand } = await import('./commands/gc.js');
-      process.exitCode = await gcCommand(opts);
+      process.exitCode = await gcCommand(opts, signal);
     });
 
   program

@@ -62,7 +62,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
   if (toRun.length) {
-    const lock = await acquireRunLock(ctx.paths.pipeDir, (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`), signal);
+    const lock = await acquireRunLock(ctx.paths.pipeDir, (pid, cmd) => reporter.info(`waiting for another pipe ${cmd} (pid ${pid}) in this project to finish…`), signal);
     try {
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
