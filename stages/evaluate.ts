@@ -13,6 +13,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
+import { hashJson, hashTree } from '../src/cache/hash.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
 import { BASELINE_MODELS, type EvalLocals, type EvalPayload, type ModelEval, type PartMetrics } from './ml/evaluate-unit.js';
 import { PipeError } from '../src/failure/pipe-error.js';
@@ -68,8 +69,12 @@ const evaluate: StageKind<EvaluateParams> = {
     if (taken.length) throw new PipeError('config-invalid', `model name${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${from} clash with evaluate's baselines`, { hint: `rename the model; ${BASELINE_MODELS.join(', ')} are reserved` });
     const baselines = [...(p.dummy ? ['dummy'] : []), ...(p.baselines.zero ? ['zero'] : []), ...(p.baselines.persistence ? ['persistence'] : [])];
     const all = [...models, ...baselines];
+    // each model's unit is keyed on that model's own files (weights, config, scaler …), not on the
+    // upstream stage's fingerprint: a change upstream that leaves this model alone re-evaluates nothing
+    const modelHashes: Record<string, string> = {};
+    for (const m of models) modelHashes[m] = `model:${hashJson(await hashTree(join(ctx.resultsOf(from), 'models', m)))}`;
     const sourceOf = (m: string) =>
-      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : ctx.fingerprint.upstream[from]!;
+      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : modelHashes[m]!;
     const units = all.map((m) => {
       const extra = m === 'persistence' ? { persistenceChannel: p.baselines.persistence! } : baselines.includes(m) ? {} : p.clip_min !== null ? { clipMin: p.clip_min } : {};
       const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra };

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PipeError } from '../src/failure/pipe-error.js';
+import { hashJson, hashTree } from '../src/cache/hash.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 
 const itemSchema = z.union([
@@ -33,7 +34,13 @@ interface ShellPayload {
   item: string | number | null;
   outs: string[];
   env: Record<string, string>;
+  /** content only: deps' file hashes and each upstream's output hashes (never paths or fingerprints) */
   inputs: Record<string, string>;
+  [k: string]: Json;
+}
+
+/** Where this checkout keeps the inputs: not hashed, so a moved project or another clone reuses units. */
+interface ShellLocals {
   upstreamDirs: Record<string, string>;
   [k: string]: Json;
 }
@@ -55,17 +62,14 @@ const shell: StageKind<ShellParams> = {
     const items = ctx.params.foreach ?? [null];
     const env = Object.fromEntries(Object.entries(ctx.params.env).map(([k, v]) => [k, String(v)]));
     const upstreamDirs = Object.fromEntries(Object.keys(ctx.fingerprint.upstream).map((s) => [s, ctx.resultsOf(s)]));
+    // content, not paths, decides reuse: the deps' bytes and what each upstream stage produced
+    const upstreamContent: Record<string, string> = {};
+    for (const [s, dir] of Object.entries(upstreamDirs)) upstreamContent[`upstream:${s}`] = hashJson(await hashTree(dir));
+    const inputs = { ...ctx.fingerprint.files, ...upstreamContent };
     const units = items.map((item) => ({
       id: item === null ? ctx.stage : String(item),
-      payload: {
-        cmd: ctx.params.cmd,
-        item,
-        outs: ctx.params.outs,
-        env,
-        // content, not paths, decides reuse: file hashes and upstream fingerprints
-        inputs: { ...ctx.fingerprint.files, ...Object.fromEntries(Object.entries(ctx.fingerprint.upstream).map(([k, v]) => [`upstream:${k}`, v])) },
-        upstreamDirs,
-      } satisfies ShellPayload,
+      payload: { cmd: ctx.params.cmd, item, outs: ctx.params.outs, env, inputs } satisfies ShellPayload,
+      locals: { upstreamDirs } satisfies ShellLocals,
     }));
     const done = await ctx.runUnits(units);
     for (const [i, u] of done.entries()) {
@@ -77,8 +81,9 @@ const shell: StageKind<ShellParams> = {
   },
   async runUnit(payload, ctx) {
     const p = payload as ShellPayload;
+    const { upstreamDirs } = ctx.locals as ShellLocals;
     const { execa } = await import('execa');
-    const upstreamEnv = Object.fromEntries(Object.entries(p.upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
+    const upstreamEnv = Object.fromEntries(Object.entries(upstreamDirs).map(([s, d]) => [`PIPE_IN_${s.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`, d]));
     const res = await execa(p.cmd, {
       shell: true,
       cwd: ctx.projectDir,

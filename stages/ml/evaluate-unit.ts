@@ -13,7 +13,7 @@ import { DataError } from '../../src/data/data-error.js';
 
 export interface EvalPayload {
   model: string;
-  /** fingerprint of the stage that trained it (or 'dummy') */
+  /** hash of the evaluated model's own files (`model:<sha256>`), or the dummy's data hash */
   source: string;
   sets: Record<string, string>;
   valFraction: number;
