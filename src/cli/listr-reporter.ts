@@ -43,7 +43,7 @@ export class ListrReporter implements Reporter {
           if (o.status === 'skipped') task.skip(describeOutcome(o).replace(/^- /, ''));
         },
       })),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, showErrorMessage: true } },
+      { concurrent: true, exitOnError: false, registerSignalListeners: false /* pipe's own handler stops workers, releases the lock, exits 130 */, rendererOptions: { collapseSubtasks: false, showErrorMessage: true } },
     );
     this.running = this.listr.run().catch(() => undefined);
   }

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PipeError, asPipeError, exitCodeFor } from '../failure/pipe-error.js';
 import { formatError } from './errors.js';
+import { windsDown } from './interrupt.js';
 import type { GlobalOptions } from './context.js';
 import { toolVersion } from '../runner/project.js';
 import { environmentProblems } from '../training/env.js';
@@ -119,6 +120,11 @@ export async function main(argv: string[]): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
+    if (!windsDown()) {
+      // nothing written yet (config, fingerprints, hashing): stop now
+      process.stderr.write(`\npipe: ${sig} received\nerror: interrupted by ${sig}; nothing was written\n`);
+      process.exit(130);
+    }
     process.stderr.write(`\npipe: ${sig} received, stopping workers (finished units stay cached)…\n`);
     controller.abort(new PipeError('interrupted', `interrupted by ${sig}`));
   };

@@ -48,12 +48,12 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
 }
 
 /** Folder holding the set's arrays (x.npy, y.npy, simulation.npy, meta.json), generating it on first use. */
-export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Record<string, string>, set: string, log: (m: string) => void): Promise<string> {
+export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Record<string, string>, set: string, log: (m: string) => void, signal?: AbortSignal): Promise<string> {
   const key = hashes[set];
   if (!key) throw new PipeError('config-invalid', `unknown data set '${set}'`);
   const hit = await store.get('data', key);
   if (hit) return hit.files;
-  const { generateFlood } = await import('../data/flood/generate.js');
+  const { generateFloodAsync } = await import('../data/flood/generate.js');
   const { loadArrayFiles } = await import('../data/load-array-files.js');
   const { splitSets } = await import('../data/splits.js');
   const { saveArraySet } = await import('../data/array-set-io.js');
@@ -63,7 +63,7 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
   try {
     if (d.flood) {
       log(`data: simulating ${d.flood.simulations} floods on a ${d.flood.grid}×${d.flood.grid} grid`);
-      full = generateFlood(d.flood);
+      full = await generateFloodAsync(d.flood, signal);
     } else {
       log(`data: loading ${JSON.stringify(d.files)}`);
       full = await loadArrayFiles(d.files as never, p.dir);
@@ -74,6 +74,7 @@ export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Re
   }
   const parts = splitSets(full, d.split);
   for (const s of SETS) {
+    if (signal?.aborted) throw signal.reason;
     const tmp = await store.begin();
     await saveArraySet(join(tmp, 'files'), parts[s]);
     await store.commit('data', hashes[s]!, tmp, { set: s, samples: parts[s].n });
@@ -92,12 +93,13 @@ export class DataSets {
     private readonly store: CacheStore,
     private readonly stat: StatCache,
     private readonly log: (m: string) => void,
+    private readonly signal?: AbortSignal,
   ) {}
 
   dir(set: string): Promise<string> {
     let d = this.dirs.get(set);
     if (!d) {
-      d = (async () => materialiseData(this.p, this.store, await (this.hashes ??= dataHashes(this.p, this.stat)), set, this.log))();
+      d = (async () => materialiseData(this.p, this.store, await (this.hashes ??= dataHashes(this.p, this.stat)), set, this.log, this.signal))();
       this.dirs.set(set, d);
     }
     return d;

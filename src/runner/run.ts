@@ -44,7 +44,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
   const onAbort = () => executor?.kill();
   signal.addEventListener('abort', onAbort);
   const stateOf = new Map(o.states.map((s) => [s.name, s]));
-  const data = new DataSets(p, store, o.stat, (m) => reporter.info(m));
+  const data = new DataSets(p, store, o.stat, (m) => reporter.info(m), signal);
   const deps = {
     pipeline: p,
     paths,

@@ -9,6 +9,7 @@ import { loadContext, states as computeStates, type GlobalOptions } from '../con
 import { makePlan, runPlan, type PlanEntry } from '../../runner/run.js';
 import { acquireRunLock } from '../../runner/run-lock.js';
 import { PlainReporter } from '../plain-reporter.js';
+import { windDownOnInterrupt } from '../interrupt.js';
 import { ListrReporter } from '../listr-reporter.js';
 import { didYouMean } from '../../config/load.js';
 import { getStageKind } from '../../../stages/api.js';
@@ -62,6 +63,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const reporter: Reporter = !flags.json && process.stderr.isTTY && !process.env.CI && toRun.length ? new ListrReporter(toRun.map((e) => e.name)) : new PlainReporter();
   let outcomes: StageOutcome[] = [];
   if (toRun.length) {
+    windDownOnInterrupt();
     const lock = await acquireRunLock(ctx.paths.pipeDir, (pid, cmd) => reporter.info(`waiting for another pipe ${cmd} (pid ${pid}) in this project to finish…`), signal);
     try {
       // Another run may have finished while we waited: decide again on what it left.
