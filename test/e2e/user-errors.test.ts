@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project } from './rig.js';
@@ -86,4 +87,29 @@ test('gc --dry-run says what it would remove, and removes nothing', (t) => {
   assert.doesNotMatch(dry.stdout, /removed \d|freed/);
   const real = p.run(['gc']);
   assert.match(real.stdout, /pipe gc: removed [1-9]\d* cache entr/, 'the dry run removed nothing: the real one still finds work');
+});
+
+test('a full disk (ENOSPC) while writing the cache: exit 6 naming the full file system, no stack, the results untouched', { skip: process.getuid?.() !== 0 && 'needs root to mount a tiny tmpfs' }, (t) => {
+  const p = new Project({
+    'pipeline.yaml': `stages:\n  big:\n    kind: shell\n    cmd: 'head -c 700000 /dev/urandom > "$PIPE_OUT/big.bin"'\n    outs: [big.bin]\n`,
+  });
+  const mount = join(p.dir, 'small-disk');
+  mkdirSync(mount);
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+  if (m.status !== 0) {
+    p.cleanup();
+    t.skip('mount -t tmpfs is not allowed here');
+    return;
+  }
+  t.after(() => {
+    spawnSync('umount', [mount]);
+    p.cleanup();
+  });
+  const r = p.run(['run'], { PIPE_CACHE_DIR: join(mount, 'cache') });
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, new RegExp(`no space left on the file system at ${mount.replace(/[/.]/g, '\\$&')} \\(writing ${mount.replace(/[/.]/g, '\\$&')}/cache/`));
+  assert.match(r.stderr, /hint: free space there/);
+  assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+  assert.doesNotMatch(r.stderr, /internal error/);
+  assert.ok(!p.exists('results/big') && !p.exists('pipeline.lock'), 'no half-published results, no lock entry');
 });

@@ -108,8 +108,9 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
-    // Invalid data is the user's input, not a broken stage: it gets its own exit code.
-    const reason = failed.every((f) => f.reason === 'data-invalid') ? 'data-invalid' : 'stage-failed';
+    // Invalid data and a full disk are not broken stages: they keep their own exit codes (3, 6).
+    const own = (['data-invalid', 'storage-full'] as const).find((r) => failed.every((f) => f.reason === r));
+    const reason = own ?? 'stage-failed';
     throw new PipeError(reason, `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
       hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
     });
