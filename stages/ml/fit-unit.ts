@@ -79,6 +79,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
       config,
       checkpointDir: ctx.workDir,
       threads: payload.train.threads,
+      onWarning: (m) => ctx.progress(`warning: ${m}`),
       onEpoch: (r) => ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`),
       shouldStop: pruneCheck,
     }));
