@@ -92,6 +92,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     }
   } else {
     outcomes = plan.map((e) => ({ name: e.name, status: 'fresh', seconds: 0, units: { ran: 0, reused: 0 }, reasons: [] }));
+    await ctx.stat.save().catch(() => undefined); // hashes just checked: the next call need not re-read them
     if (!flags.json) process.stderr.write(`nothing to do: ${plan.map((e) => e.name).join(', ')} ${plan.length === 1 ? 'is' : 'are'} fresh\n`);
   }
   if (flags.json) {
