@@ -118,7 +118,8 @@ async function outputProblems(dir: string, outputs: Record<string, string>, stat
   for (const [file, hash] of Object.entries(outputs)) {
     const now = await stat.hash(join(dir, file));
     if (now === undefined) return [`output missing: ${shown}/${stage}/${file}`];
-    if (now !== hash) return [`output modified: ${shown}/${stage}/${file}`];
+    // not "modified": another run or a restore may have written it as well as a person
+    if (now !== hash) return [`output differs from the lock: ${shown}/${stage}/${file} (pipe run puts the locked one back)`];
   }
   return [];
 }
