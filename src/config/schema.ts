@@ -32,14 +32,14 @@ export const dataSchema = z
   .strict()
   .refine((d) => (d.flood ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `flood` (generated) or `files` (your arrays)' })
   .superRefine((d, ctx) => {
-    // caught when the config loads, not after generating the data: big = all but test needs one simulation
+    // caught when the config loads, not after generating the data (splits.ts checks the same for user arrays)
     const sims = d.flood?.simulations;
-    if (sims !== undefined && d.split.small + d.split.test > sims) {
+    if (sims !== undefined && d.split.small + d.split.test + 2 > sims) {
       ctx.addIssue({
         code: 'custom',
         path: ['split', d.split.small > sims - 1 ? 'small' : 'test'],
-        message: `split.small (${d.split.small}) + split.test (${d.split.test}) is more than the ${sims} simulations of data.flood`,
-        hint: `small and test are counted in simulations and must not overlap: lower them or raise data.flood.simulations`,
+        message: `split.small (${d.split.small}) + split.test (${d.split.test}) leaves fewer than 2 of the ${sims} simulations of data.flood for big`,
+        hint: `small, big and test share no simulation and big needs 2 (train and validation): lower small or test, or raise data.flood.simulations`,
       } as never);
     }
   });

@@ -8,7 +8,7 @@ import { Project } from '../e2e/rig.js';
 
 const BASE = `name: bad
 data:
-  flood: { grid: 16, simulations: 6, steps: 40, samples_per_simulation: 2, horizon: 10 }
+  flood: { grid: 16, simulations: 7, steps: 40, samples_per_simulation: 2, horizon: 10 }
   split: { small: 3, test: 2 }
 train:
   epochs: 2
@@ -90,8 +90,8 @@ const CASES: Case[] = [
   { name: 'YAML alias bomb', file: BOMB, message: /YAML aliases expand too far/ },
   { name: '--set on a stage that does not exist', args: ['--set', 'stages.Q.trials=3'], message: /--set stages.Q.trials=3: no stage 'Q' in pipeline.yaml/, not: /pipeline\.yaml:\d+:\d+/ },
   { name: 'unknown --stage gets no far-fetched suggestion', args: ['--stage', 'E'], message: /--stage E: no such stage/, not: /did you mean/ },
-  { name: 'split.small larger than the simulations', edit: ['  split: { small: 3, test: 2 }', '  split: { small: 9, test: 2 }'], message: /split.small \(9\) \+ split.test \(2\) is more than the 6 simulations/, at: 'split: { small: 9' },
-  { name: 'flood size far beyond any study', edit: ['simulations: 6,', 'simulations: 15000000,'], message: /cell-steps is over pipe's limit/, at: 'flood: {' },
+  { name: 'split.small larger than the simulations', edit: ['  split: { small: 3, test: 2 }', '  split: { small: 9, test: 2 }'], message: /split.small \(9\) \+ split.test \(2\) leaves fewer than 2 of the \d+ simulations of data.flood for big/, at: 'split: { small: 9' },
+  { name: 'flood size far beyond any study', edit: ['simulations: 7,', 'simulations: 15000000,'], message: /cell-steps is over pipe's limit/, at: 'flood: {' },
   { name: 'profile name with path segments (declared)', edit: ['profiles:\n  ci:', "profiles:\n  'evil/../../../x':\n    train: { epochs: 1 }\n  ci:"], message: /profile names are letters, digits/, at: "'evil/../../../x':" },
   { name: 'profile name with path segments (--profile)', args: ['--profile', 'evil/../../../x'], message: /--profile "evil\/..\/..\/..\/x": profile names are letters, digits/ },
   { name: "foreach item '..'", edit: ['    cmd: echo hi', '    cmd: echo hi\n    foreach: [a, ".."]'], message: /'\.' and '\.\.' are not allowed/, at: 'foreach: [a, ".."]' },

@@ -74,7 +74,7 @@ export const floodParamsSchema = floodParamsObjectSchema
       ctx.addIssue({
         code: 'custom',
         path: ['simulations'],
-        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ${MAX_CELL_STEPS.toExponential(0)} (about 4 minutes of simulation here; 1.8e9 took 47 s)`,
+        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ${MAX_CELL_STEPS.toExponential(0)} (1.8e9 took 47 s on a 2-core machine)`,
         hint: 'lower simulations, steps or grid; a larger set is better generated in parts or supplied as files (data: files:)',
       } as never);
       return;
