@@ -100,6 +100,9 @@ export interface StageContext<P, U = Json, L = Json> {
     models: Record<string, { file: string; hash: string }>;
     files: Record<string, string>;
   };
+  /** model → hash of its source's bytes (and relative imports), the file's name left out: for unit keys,
+   *  which depend on content only (a renamed model file reuses its units; the fingerprint names the file) */
+  modelContent: Record<string, string>;
   /** force: re-run units even when cached */
   force: boolean;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { SET_NAMES } from '../src/data/set-names.js';
+import { hashJson, hashTree } from '../src/cache/hash.js';
 import { dataSetSchema, modelRoots } from './ml/common.js';
 import { BASELINE_MODELS } from './ml/baselines.js';
 import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evaluate-unit.js';
@@ -88,14 +89,12 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
       });
     const baselines = [...(p.dummy ? ['dummy'] : []), ...(p.baselines.zero ? ['zero'] : []), ...(p.baselines.persistence ? ['persistence'] : [])];
     const all = [...models, ...baselines];
+    // each model's unit is keyed on that model's own files (weights, config, scaler …), not on the
+    // upstream stage's fingerprint: a change upstream that leaves this model alone re-evaluates nothing
+    const modelHashes: Record<string, string> = {};
+    for (const m of models) modelHashes[m] = `model:${hashJson(await hashTree(join(ctx.resultsOf(from), 'models', m)))}`;
     const sourceOf = (m: string) =>
-      m === 'dummy'
-        ? `dummy:${ctx.fingerprint.data[p.dummy_set]}`
-        : m === 'zero'
-          ? 'zero'
-          : m === 'persistence'
-            ? `persistence:${p.baselines.persistence}`
-            : ctx.fingerprint.upstream[from]!;
+      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : modelHashes[m]!;
     const units = all.map((m) => {
       const extra =
         m === 'persistence'

@@ -8,9 +8,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PipeError } from '../src/failure/pipe-error.js';
+import { hashJson, hashTree } from '../src/cache/hash.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 
-const itemSchema = z.union([z.string().regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -'), z.number()]);
+const itemSchema = z.union([
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'foreach items are used as folder names: letters, digits, _ . -')
+    .refine((s) => s !== '.' && s !== '..', "foreach items are used as folder names: '.' and '..' are not allowed"),
+  z.number(),
+]);
 
 const shellParams = z.object({
   cmd: z.string().min(1).describe('command line, run by the shell in the project folder; write outputs into $PIPE_OUT'),
@@ -27,6 +34,7 @@ interface ShellPayload {
   item: string | number | null;
   outs: string[];
   env: Record<string, string>;
+  /** content only: deps' file hashes and each upstream's output hashes (never paths or fingerprints) */
   inputs: Record<string, string>;
   [k: string]: Json;
 }
@@ -53,16 +61,13 @@ const shell: StageKind<ShellParams, ShellPayload, ShellLocals> = {
     const items = ctx.params.foreach ?? [null];
     const env = Object.fromEntries(Object.entries(ctx.params.env).map(([k, v]) => [k, String(v)]));
     const upstreamDirs = Object.fromEntries(Object.keys(ctx.fingerprint.upstream).map((s) => [s, ctx.resultsOf(s)]));
+    // content, not paths, decides reuse: the deps' bytes and what each upstream stage produced
+    const upstreamContent: Record<string, string> = {};
+    for (const [s, dir] of Object.entries(upstreamDirs)) upstreamContent[`upstream:${s}`] = hashJson(await hashTree(dir));
+    const inputs = { ...ctx.fingerprint.files, ...upstreamContent };
     const units = items.map((item) => ({
       id: item === null ? ctx.stage : String(item),
-      payload: {
-        cmd: ctx.params.cmd,
-        item,
-        outs: ctx.params.outs,
-        env,
-        // content, not paths, decides reuse: file hashes and upstream fingerprints
-        inputs: { ...ctx.fingerprint.files, ...Object.fromEntries(Object.entries(ctx.fingerprint.upstream).map(([k, v]) => [`upstream:${k}`, v])) },
-      } satisfies ShellPayload,
+      payload: { cmd: ctx.params.cmd, item, outs: ctx.params.outs, env, inputs } satisfies ShellPayload,
       locals: { upstreamDirs } satisfies ShellLocals,
     }));
     const done = await ctx.runUnits(units);

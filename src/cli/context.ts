@@ -2,7 +2,7 @@
  * What every command starts from: the validated pipeline, the project's paths, the lock, and (for the
  * commands that need it) each stage's fingerprint and freshness. Loads no tfjs.
  */
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readLock, type LockFile } from '../cache/lock-file.js';
 import { StatCache } from '../cache/stat-cache.js';
 import { loadPipeline, type Pipeline } from '../config/load.js';
@@ -30,8 +30,9 @@ export interface Context {
 
 export async function loadContext(opts: GlobalOptions, scratch?: string): Promise<Context> {
   const cwd = process.cwd();
-  const configFile = join(cwd, opts.config);
-  await loadStageKinds(join(configFile, '..'));
+  // the project is the config's folder, wherever pipe is started from (-c /abs/path/pipeline.yaml)
+  const configFile = resolve(cwd, opts.config);
+  await loadStageKinds(dirname(configFile));
   const pre = projectPaths(configFile, opts.profile);
   const models = await modelSources(pre.modelDirs);
   const pipeline = loadPipeline({ file: opts.config, cwd, profile: opts.profile, sets: opts.set, models: [...models.keys()].sort() });

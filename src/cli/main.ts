@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PipeError, asPipeError, exitCodeFor } from '../failure/pipe-error.js';
 import { formatError } from './errors.js';
+import { windsDown } from './interrupt.js';
 import type { GlobalOptions } from './context.js';
 import { toolVersion } from '../package-root.js';
 import { environmentProblems } from '../training/env.js';
@@ -120,7 +121,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('-n, --dry-run', 'only count what would be removed')
     .action(async (opts) => {
       const { gcCommand } = await import('./commands/gc.js');
-      process.exitCode = await gcCommand(opts);
+      process.exitCode = await gcCommand(opts, signal);
     });
 
   registerHistoryCommands(program, signal);
@@ -144,6 +145,11 @@ export async function main(argv: string[]): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
+    if (!windsDown()) {
+      // nothing written yet (config, fingerprints, hashing): stop now
+      process.stderr.write(`\npipe: ${sig} received\nerror: interrupted by ${sig}; nothing was written\n`);
+      process.exit(130);
+    }
     process.stderr.write(`\npipe: ${sig} received, stopping workers (finished units stay cached)…\n`);
     controller.abort(new PipeError('interrupted', `interrupted by ${sig}`));
   };

@@ -1,7 +1,7 @@
 /**
  * zod issues → one sentence a person can act on: what is wrong, what was expected, a "did you mean".
  */
-import { closest } from 'fastest-levenshtein';
+import { didYouMean } from '../failure/did-you-mean.js';
 import type { z } from 'zod';
 
 export interface IssueLike {
@@ -19,13 +19,15 @@ export function describeIssue(
   issue: IssueLike,
   rel: (string | number)[],
   schema?: z.ZodType,
+  /** what an empty path is inside: 'top level', or e.g. "stage 'A'" */
+  scope = 'top level',
 ): { message: string; hint?: string; keyProblem: boolean; pathSuffix: (string | number)[] } {
-  const at = rel.length ? `'${rel.join('.')}'` : 'top level';
+  const at = rel.length ? `'${rel.join('.')}'` : scope;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const key = issue.keys?.[0] ?? '?';
       const known = schema ? keysAt(schema, rel) : [];
-      const mean = known.length ? ` (did you mean '${closest(key, known)}'?)` : '';
+      const mean = didYouMean(key, known);
       return {
         message: `unknown key '${key}' in ${at}${mean}`,
         hint: known.length ? `allowed keys here: ${known.join(', ')}` : undefined,
@@ -37,14 +39,17 @@ export function describeIssue(
       const vals = (issue.values ?? []).map((v) => JSON.stringify(v));
       const got = issue.input === undefined ? '' : `, got ${JSON.stringify(issue.input)}`;
       const mean =
-        typeof issue.input === 'string' && issue.values?.every((v) => typeof v === 'string')
-          ? ` (did you mean '${closest(issue.input, issue.values as string[])}'?)`
-          : '';
+        typeof issue.input === 'string' && issue.values?.every((v) => typeof v === 'string') ? didYouMean(issue.input, issue.values as string[]) : '';
       return { message: `${at}: expected one of ${vals.join(', ')}${got}${mean}`, keyProblem: false, pathSuffix: [] };
     }
     case 'invalid_type': {
       if (issue.input === undefined) return { message: `${at} is required (expected ${issue.expected})`, keyProblem: true, pathSuffix: [] };
       return { message: `${at}: expected ${issue.expected}, got ${describeValue(issue.input)}`, keyProblem: false, pathSuffix: [] };
+    }
+    case 'invalid_key': {
+      // a record key that fails its pattern (stage and profile names): the pattern's own message
+      const inner = (issue as { issues?: { message?: string }[] }).issues?.[0]?.message;
+      return { message: `${at}: ${inner ?? 'invalid name'}`, hint: issue.hint, keyProblem: true, pathSuffix: [] };
     }
     case undefined:
       // pipe's own checks: the message already says what and where
@@ -56,6 +61,7 @@ export function describeIssue(
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // NaN, Infinity: JSON would say null
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;

@@ -3,9 +3,9 @@
  * PipeError carrying file:line:col (or the --set flag that caused it) and what was expected.
  */
 import { dirname, relative, resolve } from 'node:path';
-import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { PipeError } from '../failure/pipe-error.js';
+import { didYouMean } from '../failure/did-you-mean.js';
 import { getStageKind, stageKinds, type StageInputs } from '../../stages/api.js';
 import { pipelineSchema, stageBaseSchema, type DataConfig, type ExecutorName, type PipelineConfig, type SlurmResources } from './schema.js';
 import { applySet, deepMerge, isPlainObject, originOf, parseSetFlag, pickProfile, type Plain, type SetOverride } from './overrides.js';
@@ -59,7 +59,16 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   const file = resolve(opts.cwd ?? process.cwd(), opts.file);
   const displayName = relative(opts.cwd ?? process.cwd(), file) || file;
   const src = readConfigSource(file, displayName);
-  const raw = src.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let raw: unknown;
+  try {
+    // yaml's guard against alias bombs (a few lines that expand to billions of nodes)
+    raw = src.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    throw new PipeError('config-invalid', `YAML aliases expand too far (${(err as Error).message.replace(/\.$/, '')})`, {
+      location: locate(src, []),
+      hint: 'use fewer nested aliases (*name); write the values out instead',
+    });
+  }
   if (!isPlainObject(raw)) {
     throw new PipeError('config-invalid', 'the file must be a YAML mapping with at least a `stages:` key', {
       location: locate(src, []),
@@ -70,6 +79,14 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   const profile = opts.profile ? pickProfile(raw.profiles, opts.profile) : undefined;
   let merged = raw;
   if (profile) merged = deepMerge(raw, profile) as Plain;
+  const declared = isPlainObject(merged.stages) ? Object.keys(merged.stages) : [];
+  for (const s of sets) {
+    // `--set stages.Q.x=1` for a stage that does not exist would otherwise surface as "'kind' is required"
+    const stage = s.path[0] === 'stages' ? s.path[1] : undefined;
+    if (stage !== undefined && !declared.includes(stage) && !sets.some((o) => o.path[1] === stage && o.path[2] === 'kind')) {
+      throw new PipeError('usage', `--set ${s.flag}: no stage '${stage}' in ${displayName}${didYouMean(stage, declared)}`, { hint: `stages: ${declared.join(', ')}` });
+    }
+  }
   for (const s of sets) applySet(merged, s);
   const fail = failer(src, sets, profile, opts.profile);
 
@@ -198,17 +215,14 @@ function firstIssue<T extends { code?: string }>(issues: T[]): T {
   return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
 }
 
-export function didYouMean(word: string, candidates: string[]): string {
-  if (!candidates.length) return '';
-  const best = closest(word, candidates);
-  return ` (did you mean '${best}'?)`;
-}
+export { didYouMean };
 
 /** Builds the error for an issue at `prefix + issue.path`, located where that value came from. */
 function failer(src: ConfigSource, sets: SetOverride[], profile: Plain | undefined, profileName: string | undefined) {
   return (issue: IssueLike, prefix: ConfigPath, schema?: z.ZodType, inherits: string[] = []): PipeError => {
     const rel0 = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const { message, hint: issueHint, keyProblem, pathSuffix } = describeIssue(issue, rel0, schema);
+    const scope = prefix[0] === 'stages' && prefix.length === 2 ? `stage '${prefix[1]}'` : 'top level';
+    const { message, hint: issueHint, keyProblem, pathSuffix } = describeIssue(issue, rel0, schema, scope);
     const hint = issue.hint ?? issueHint;
     const rel = [...rel0, ...pathSuffix];
     const path: ConfigPath = [...prefix, ...rel];

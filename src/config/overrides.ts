@@ -3,9 +3,10 @@
  * remembers where it came from so a validation error points at the profile line or the --set flag.
  */
 import { parse as parseYaml } from 'yaml';
-import { closest } from 'fastest-levenshtein';
+import { didYouMean } from '../failure/did-you-mean.js';
 import { PipeError } from '../failure/pipe-error.js';
 import type { ConfigPath } from './source.js';
+import { PROFILE_NAME } from './schema.js';
 
 export type Plain = Record<string, unknown>;
 
@@ -65,9 +66,13 @@ export function applySet(config: Plain, o: SetOverride): void {
 }
 
 export function pickProfile(profiles: unknown, name: string): Plain {
+  // a profile names its lock file (pipeline.<profile>.lock) and results folder: no path segments
+  if (!PROFILE_NAME.test(name)) {
+    throw new PipeError('usage', `--profile ${JSON.stringify(name)}: profile names are letters, digits, _ and -, starting with a letter`, { hint: 'rename the profile in pipeline.yaml (profiles:) and pass that name' });
+  }
   const available = isPlainObject(profiles) ? Object.keys(profiles) : [];
   if (!available.includes(name)) {
-    const suggestion = available.length ? ` (did you mean '${closest(name, available)}'?)` : '';
+    const suggestion = didYouMean(name, available);
     throw new PipeError('usage', `unknown profile '${name}'${suggestion}`, {
       hint: available.length ? `profiles in pipeline.yaml: ${available.join(', ')}` : 'pipeline.yaml declares no profiles',
     });

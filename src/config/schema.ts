@@ -7,6 +7,8 @@ import { modelParamsSchema, trainSettingsSchema } from '../../stages/train-setti
 import { floodParamsSchema } from '../data/flood/params.js';
 
 export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** Profile names become file and folder names (pipeline.<profile>.lock, results-<profile>/): the same rule. */
+export const PROFILE_NAME = STAGE_NAME;
 
 const filesSchema = z.union([
   z.object({ x: z.string(), y: z.string(), simulation: z.string().optional() }).strict(),
@@ -28,7 +30,19 @@ export const dataSchema = z
     val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of a set\'s simulations used for validation'),
   })
   .strict()
-  .refine((d) => (d.flood ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `flood` (generated) or `files` (your arrays)' });
+  .refine((d) => (d.flood ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `flood` (generated) or `files` (your arrays)' })
+  .superRefine((d, ctx) => {
+    // caught when the config loads, not after generating the data (splits.ts checks the same for user arrays)
+    const sims = d.flood?.simulations;
+    if (sims !== undefined && d.split.small + d.split.test + 2 > sims) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['split', d.split.small > sims - 1 ? 'small' : 'test'],
+        message: `split.small (${d.split.small}) + split.test (${d.split.test}) leaves fewer than 2 of the ${sims} simulations of data.flood for big`,
+        hint: `small, big and test share no simulation and big needs 2 (train and validation): lower small or test, or raise data.flood.simulations`,
+      } as never);
+    }
+  });
 
 /** sbatch options for the slurm executor (never part of a fingerprint) */
 export const slurmResourcesSchema = z
@@ -75,7 +89,7 @@ export const pipelineSchema = z
     train: trainSettingsSchema.partial().optional().describe('training defaults for every train/tune stage'),
     model_params: modelParamsSchema.optional(),
     stages: z.record(z.string().regex(STAGE_NAME, 'stage names are letters, digits, _ and -, starting with a letter'), z.looseObject(stageBaseSchema.shape)),
-    profiles: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    profiles: z.record(z.string().regex(PROFILE_NAME, 'profile names are letters, digits, _ and -, starting with a letter'), z.record(z.string(), z.unknown())).optional(),
     verify: z
       .object({
         relative_tolerance: z.number().min(0).default(0).describe('allowed relative difference of metrics on the same backend'),

@@ -2,7 +2,7 @@
  * pipeline.yaml as parsed text: the YAML document plus a line counter, so any path in the config can be
  * turned back into file:line:col for error messages.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { PipeError, type SourceLocation } from '../failure/pipe-error.js';
 
@@ -18,15 +18,54 @@ export interface ConfigSource {
 }
 
 export function readConfigSource(file: string, displayName: string): ConfigSource {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    bytes = readFileSync(file);
   } catch (err) {
     throw new PipeError('config-invalid', `cannot read ${displayName}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
       hint: 'run pipe in a folder holding pipeline.yaml, or pass --config <file>',
     });
   }
-  return parseConfigText(text, file, displayName);
+  return parseConfigText(decodeUtf8(bytes, displayName), file, displayName);
+}
+
+/** The file's text; bytes that are not UTF-8 are an error at their line and column, never replaced silently. */
+export function decodeUtf8(bytes: Uint8Array, displayName: string): string {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return new TextDecoder('utf-8').decode(bytes);
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
+  const line = before.split('\n').length;
+  const col = before.length - before.lastIndexOf('\n');
+  const text = before.slice(before.lastIndexOf('\n') + 1);
+  throw new PipeError('config-invalid', `the file is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')})`, {
+    location: { file: displayName, line, col, text, length: 1 },
+    hint: 'save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 pipeline.yaml)',
+  });
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) (n = 1), (min = 0x80);
+    else if (c >= 0xe0 && c <= 0xef) (n = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (min = 0x10000);
+    else return i;
+    let cp = n === 0 ? c : c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (n > 0 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
+    i += n + 1;
+  }
+  return -1;
 }
 
 export function parseConfigText(text: string, file: string, displayName: string): ConfigSource {

@@ -5,6 +5,9 @@
  * formats them and maps the reason to an exit code. Anything else that is thrown is wrapped once, as
  * `internal`, keeping its stack.
  */
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 export type FailureReason =
   | 'config-invalid'
   | 'usage'
@@ -133,13 +136,29 @@ export function asPipeError(err: unknown): PipeError {
   if (err instanceof PipeError) return err;
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
-    const where = e.path ? ` while writing ${e.path}` : '';
-    return new PipeError('storage-full', `no space left on the device${where}`, {
-      hint: 'free space on that file system (pipe gc removes unreferenced cache entries) or point PIPE_CACHE_DIR elsewhere',
+    const file = (e as { dest?: string }).dest ?? e.path;
+    const what = e.code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left';
+    const mount = file ? mountPointOf(file) : undefined;
+    const where = mount ? ` on the file system at ${mount} (writing ${file})` : file ? ` (writing ${file})` : '';
+    return new PipeError('storage-full', `${what}${where}`, {
+      hint: `free space there (pipe gc removes cache entries no lock references), or move the cache with PIPE_CACHE_DIR; finished units are cached`,
       cause: err,
     });
   }
   return new PipeError('internal', e instanceof Error ? (e.stack ?? e.message) : String(err), { cause: err });
+}
+
+/** The folder a file system is mounted at: the highest existing ancestor of `path` on the same device. */
+function mountPointOf(path: string): string | undefined {
+  let dir = dirname(path);
+  while (!existsSync(dir) && dir !== dirname(dir)) dir = dirname(dir);
+  try {
+    const dev = statSync(dir).dev;
+    while (dir !== dirname(dir) && statSync(dirname(dir)).dev === dev) dir = dirname(dir);
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 export function toFailure(err: unknown): Failure {

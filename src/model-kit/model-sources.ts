@@ -14,8 +14,11 @@ import { PipeError } from '../failure/pipe-error.js';
 export interface ModelSource {
   /** absolute path of the file that registers the model */
   file: string;
-  /** sha256 (hex) over the file and its relative imports */
+  /** sha256 (hex) over the file and its relative imports (the stage fingerprint's part) */
   hash: string;
+  /** the same over the bytes alone, the model file's own name left out: what unit keys use, so a renamed
+   *  file with the same bytes reuses its trainings */
+  content: string;
 }
 
 /** Model files are models/**\/*.ts; files starting with _ (helpers, the template) and *.example are skipped. */
@@ -48,7 +51,7 @@ function resolveRelative(fromFile: string, spec: string): string | undefined {
 }
 
 /** sha256 over (relative path, bytes) of `file` and its relative imports, in a stable order. */
-export function hashWithImports(file: string): string {
+export function hashWithImports(file: string, opts: { entryName?: boolean } = {}): string {
   const root = path.dirname(file);
   const visited = new Map<string, Buffer>();
   const visit = (f: string) => {
@@ -63,7 +66,8 @@ export function hashWithImports(file: string): string {
   visit(file);
   const hash = createHash('sha256');
   for (const f of [...visited.keys()].sort()) {
-    const rel = path.relative(root, f).split(path.sep).join('/');
+    // the entry file is '' when its name is left out; imports keep their paths (their names are in its bytes)
+    const rel = f === file && opts.entryName === false ? '' : path.relative(root, f).split(path.sep).join('/');
     const bytes = visited.get(f)!;
     hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
   }
@@ -77,6 +81,7 @@ export async function modelSources(dirs: string[]): Promise<Map<string, ModelSou
     const names = registeredNames(readFileSync(file, 'utf8'));
     if (names.length === 0) continue;
     const hash = hashWithImports(file);
+    const content = hashWithImports(file, { entryName: false });
     for (const name of names) {
       const previous = out.get(name);
       if (previous) {
@@ -84,7 +89,7 @@ export async function modelSources(dirs: string[]): Promise<Map<string, ModelSou
           hint: 'rename one of them; the names in pipeline.yaml refer to registered names',
         });
       }
-      out.set(name, { file, hash });
+      out.set(name, { file, hash, content });
     }
   }
   return out;

@@ -24,6 +24,12 @@ export interface ProjectPaths {
   modelDirs: string[];
 }
 
+/** Each profile has its own results folder, so a `--profile ci` run never overwrites the default study's:
+ *  results/ for the default, results-<profile>/ for a profile (profile names are validated like stage names). */
+export function resultsFolderName(profile?: string): string {
+  return profile ? `results-${profile}` : 'results';
+}
+
 /** A scratch root (pipe verify) moves results, cache, state and the lock away from the project's own. */
 export function projectPaths(configFile: string, profile?: string, scratch?: string): ProjectPaths {
   const dir = dirname(configFile);
@@ -33,7 +39,7 @@ export function projectPaths(configFile: string, profile?: string, scratch?: str
   return {
     dir,
     configFile,
-    results: join(scratch ?? dir, 'results'),
+    results: join(scratch ?? dir, resultsFolderName(profile)),
     pipeDir,
     cache,
     // unit work folders (checkpoints) belong to this project, never to a cache shared with others

@@ -5,7 +5,7 @@
  */
 import type { LockFile } from '../cache/lock-file.js';
 import type { StatCache } from '../cache/stat-cache.js';
-import { CacheStore } from '../cache/store.js';
+import { CacheStore, registerProject } from '../cache/store.js';
 import type { Pipeline } from '../config/load.js';
 import type { PlanEntry } from '../dag/plan.js';
 import { DataSets } from './data-sets.js';
@@ -38,12 +38,13 @@ export interface RunOptions {
 export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
   const { pipeline: p, paths, reporter, signal } = o;
   const store = new CacheStore(paths.cache, (m) => reporter.warn(m));
+  registerProject(paths.cache, p.dir);
   let executor = o.executor;
   const getExecutor = () => (executor ??= new ProcessPool(o.jobs));
   const onAbort = () => executor?.kill();
   signal.addEventListener('abort', onAbort);
   const stateOf = new Map(o.states.map((s) => [s.name, s]));
-  const data = new DataSets(p, store, o.stat, (m) => reporter.info(m));
+  const data = new DataSets(p, store, o.stat, (m) => reporter.info(m), signal);
   const deps = {
     pipeline: p,
     paths,
@@ -69,6 +70,7 @@ export async function runPlan(o: RunOptions): Promise<StageOutcome[]> {
   } finally {
     signal.removeEventListener('abort', onAbort);
     await executor?.close();
+    store.close();
     await o.stat.save();
   }
 }

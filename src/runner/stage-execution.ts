@@ -130,6 +130,7 @@ export class StageExecution {
         seed: d.pipeline.seed,
         signal: d.signal,
         fingerprint: { digest: st.fingerprint, data: st.parts.data, upstream: st.parts.upstream, models: st.parts.models, files: st.parts.files },
+        modelContent: st.modelContent,
         force: entry.forced,
       };
       const result = await kind.run(ctx);

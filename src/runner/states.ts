@@ -17,6 +17,8 @@ import { backendFingerprint, packageRoot, toolVersion, type ProjectPaths } from 
 export interface ModelSource {
   file: string;
   hash: string;
+  /** content hash without the file's name (unit keys) */
+  content: string;
 }
 
 export interface StageState {
@@ -27,6 +29,8 @@ export interface StageState {
   stale: boolean;
   reasons: string[];
   locked?: LockStage;
+  /** model → content hash of its source, file name left out: what unit keys use */
+  modelContent: Record<string, string>;
 }
 
 export interface StateInputs {
@@ -69,10 +73,14 @@ export async function computeStates(inp: StateInputs): Promise<StageState[]> {
   for (const name of topoOrder(p.stages)) {
     const stage = p.byName.get(name)!;
     const kind = getStageKind(stage.kind)!;
-    const models: Record<string, ModelSource> = {};
+    const models: Record<string, { file: string; hash: string }> = {};
+    const modelContent: Record<string, string> = {};
     for (const m of candidateModels(p, stage)) {
       const src = inp.models.get(m);
-      if (src) models[m] = { file: modelFileLabel(src.file, p.dir), hash: src.hash };
+      if (src) {
+        models[m] = { file: modelFileLabel(src.file, p.dir), hash: src.hash };
+        modelContent[m] = src.content;
+      }
     }
     const files: Record<string, string> = {};
     if (stage.inputs.files.length) {
@@ -102,7 +110,7 @@ export async function computeStates(inp: StateInputs): Promise<StageState[]> {
       reasons = explainChange(locked.parts, parts);
       if (!reasons.length) reasons = ['fingerprint changed'];
     } else reasons = await outputProblems(join(paths.results, name), locked.outputs, stat, relative(p.dir, paths.results) || paths.results, name);
-    out.set(name, { name, kind: stage.kind, fingerprint, parts, stale: reasons.length > 0, reasons, locked });
+    out.set(name, { name, kind: stage.kind, fingerprint, parts, stale: reasons.length > 0, reasons, locked, modelContent });
   }
   return p.stages.map((s) => out.get(s.name)!);
 }
@@ -111,7 +119,8 @@ async function outputProblems(dir: string, outputs: Record<string, string>, stat
   for (const [file, hash] of Object.entries(outputs)) {
     const now = await stat.hash(join(dir, file));
     if (now === undefined) return [`output missing: ${shown}/${stage}/${file}`];
-    if (now !== hash) return [`output modified: ${shown}/${stage}/${file}`];
+    // not "modified": another run or a restore may have written it as well as a person
+    if (now !== hash) return [`output differs from the lock: ${shown}/${stage}/${file} (pipe run puts the locked one back)`];
   }
   return [];
 }

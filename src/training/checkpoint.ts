@@ -1,7 +1,7 @@
 // One file per training, replaced atomically after every epoch: a JSON header (epoch, RNG state, history,
 // scheduler and early-stopping state) followed by the float32 tensors it lists (model weights, optimizer
 // slots, best weights). A SIGKILL at any moment leaves the previous epoch's checkpoint intact.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import type { PlateauState } from './schedules.js';
@@ -61,8 +61,24 @@ export async function writeCheckpoint(dir: string, ckpt: Checkpoint): Promise<vo
   await writeFileAtomic(join(dir, CHECKPOINT_FILE), buf);
 }
 
-/** The checkpoint in `dir`, or null when there is none or it belongs to another configuration. */
-export async function readCheckpoint(dir: string, key: string): Promise<Checkpoint | null> {
+/**
+ * The checkpoint in `dir`, or null when there is none or it belongs to another configuration. A damaged one
+ * (truncated by a full disk, edited) is discarded with a warning: the training restarts from epoch 0.
+ */
+export async function readCheckpoint(dir: string, key: string, warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): Promise<Checkpoint | null> {
+  try {
+    return await parseCheckpoint(dir, key);
+  } catch (err) {
+    if (!(err instanceof CorruptCheckpoint)) throw err;
+    warn(`${err.message}; discarded, the training restarts from its first epoch`);
+    await rm(join(dir, CHECKPOINT_FILE), { force: true });
+    return null;
+  }
+}
+
+class CorruptCheckpoint extends Error {}
+
+async function parseCheckpoint(dir: string, key: string): Promise<Checkpoint | null> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(dir, CHECKPOINT_FILE));
@@ -71,7 +87,7 @@ export async function readCheckpoint(dir: string, key: string): Promise<Checkpoi
     throw err;
   }
   const path = join(dir, CHECKPOINT_FILE);
-  const corrupt = (why: string): Error => new Error(`${path} is not a valid pipe training checkpoint (${why}); delete it to start over`);
+  const corrupt = (why: string): Error => new CorruptCheckpoint(`${path} is not a valid pipe training checkpoint (${why})`);
   if (bytes.length < 4 + MAGIC.length) throw corrupt('too short');
   const jsonLen = bytes.readUInt32LE(0);
   const text = bytes.subarray(4, 4 + jsonLen).toString('utf8');
@@ -83,6 +99,7 @@ export async function readCheckpoint(dir: string, key: string): Promise<Checkpoi
   } catch (err) {
     throw corrupt((err as Error).message);
   }
+  if (typeof header?.state?.key !== 'string' || !header.groups) throw corrupt('incomplete header');
   if (header.state.key !== key) return null;
   const dataStart = Math.ceil((4 + jsonLen) / 4) * 4;
   const floats = Math.floor((bytes.length - dataStart) / 4);

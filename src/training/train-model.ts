@@ -81,6 +81,8 @@ export interface TrainOptions {
   config: TrainConfig;
   checkpointDir: string;
   onEpoch?: (r: EpochReport) => void;
+  /** a problem worked around (a damaged checkpoint discarded); default: stderr */
+  onWarning?: (message: string) => void;
   /** Pruner: true stops the training with status 'pruned'. */
   shouldStop?: (epoch: number, val: number) => boolean;
   /**
@@ -185,7 +187,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     early: { best: Infinity, bestEpoch: -1, wait: 0 }, seconds: 0, finished: null,
   };
   let bestWeights: Float32Array[] = [];
-  const ckpt = await readCheckpoint(opts.checkpointDir, key);
+  const ckpt = await readCheckpoint(opts.checkpointDir, key, opts.onWarning);
   if (ckpt !== null) {
     state = ckpt.state;
     assignWeights(allVars, ckpt.weights, 'weights');

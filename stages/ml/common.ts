@@ -23,10 +23,11 @@ export function modelRoots(ctx: { modelDirs: string[] }): string[] {
   return ctx.modelDirs;
 }
 
-export function modelHash(ctx: Pick<StageContext<unknown>, 'fingerprint'>, model: string): string {
-  const src = ctx.fingerprint.models[model];
-  if (!src) throw new PipeError('model-unknown', `model '${model}' has no source file (is it registered in models/?)`);
-  return src.hash;
+/** The model's source content hash for a unit key (its file's name left out: renaming keeps the units). */
+export function modelHash(ctx: Pick<StageContext<unknown>, 'modelContent'>, model: string): string {
+  const content = ctx.modelContent[model];
+  if (!content) throw new PipeError('model-unknown', `model '${model}' has no source file (is it registered in models/?)`);
+  return content;
 }
 
 export function mergeSettings(base: TrainSettings, over: Record<string, unknown>): TrainSettings {

@@ -21,7 +21,7 @@ import { BASELINE_MODELS, persistence } from './baselines.js';
 
 export interface EvalPayload {
   model: string;
-  /** fingerprint of the stage that trained it (or 'dummy') */
+  /** hash of the evaluated model's own files (`model:<sha256>`), or the dummy's data hash */
   source: string;
   sets: Record<string, string>;
   valFraction: number;

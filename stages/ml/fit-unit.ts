@@ -85,6 +85,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
         plan = p;
         ctx.progress(training.describePlan(p));
       },
+      onWarning: (m) => ctx.progress(`warning: ${m}`),
       onEpoch: (r) =>
         ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`, { epoch: r.epoch, epochs: r.epochs, train: r.train, val: r.val, seconds: r.seconds }),
       shouldStop: pruneCheck,

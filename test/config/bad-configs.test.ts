@@ -8,7 +8,7 @@ import { Project } from '../e2e/rig.js';
 
 const BASE = `name: bad
 data:
-  flood: { grid: 16, simulations: 6, steps: 40, samples_per_simulation: 2, horizon: 10 }
+  flood: { grid: 16, simulations: 7, steps: 40, samples_per_simulation: 2, horizon: 10 }
   split: { small: 3, test: 2 }
 train:
   epochs: 2
@@ -48,7 +48,11 @@ interface Case {
   /** the text on the line the location must point at; omit for flag errors */
   at?: string;
   code?: number;
+  /** must not appear (e.g. a wrong suggestion) */
+  not?: RegExp;
 }
+
+const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), 'stages: {}', ''].join('\n');
 
 const CASES: Case[] = [
   { name: 'YAML syntax', edit: ['  flood: { grid: 16,', '  flood: { grid: 16,,'], message: /YAML syntax/, at: 'flood: { grid: 16,,' },
@@ -132,12 +136,18 @@ const CASES: Case[] = [
   { name: 'unknown --stage', args: ['--stage', 'Z'], message: /--stage Z: no such stage/ },
   { name: 'bad --jobs', args: ['--jobs', '0'], message: /--jobs 0: expected a whole number/ },
   { name: 'unknown --backend', args: ['--backend', 'gpu'], message: /argument 'gpu' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/ },
-  {
-    name: 'forced backend that is not installed',
-    args: ['--backend', 'tensorflow'],
-    message: /backend tensorflow was forced, but @tensorflow\/tfjs-node\(-gpu\) is not installed/,
-    code: 4,
-  },
+  { name: 'misspelt stage key names the stage', edit: ['    cmd: echo hi', '    cmdd: echo hi'], message: /unknown key 'cmdd' in stage 'prep' \(did you mean 'cmd'\?\)/, not: /top level/, at: 'cmdd: echo hi' },
+  { name: 'NaN', edit: ['  epochs: 2', '  epochs: .nan'], message: /'train.epochs': expected number, got NaN/, not: /null/, at: 'epochs: .nan' },
+  { name: 'YAML alias bomb', file: BOMB, message: /YAML aliases expand too far/ },
+  { name: '--set on a stage that does not exist', args: ['--set', 'stages.Q.trials=3'], message: /--set stages.Q.trials=3: no stage 'Q' in pipeline.yaml/, not: /pipeline\.yaml:\d+:\d+/ },
+  { name: 'unknown --stage gets no far-fetched suggestion', args: ['--stage', 'E'], message: /--stage E: no such stage/, not: /did you mean/ },
+  { name: 'split.small larger than the simulations', edit: ['  split: { small: 3, test: 2 }', '  split: { small: 9, test: 2 }'], message: /split.small \(9\) \+ split.test \(2\) leaves fewer than 2 of the \d+ simulations of data.flood for big/, at: 'split: { small: 9' },
+  { name: 'flood size far beyond any study', edit: ['simulations: 7,', 'simulations: 15000000,'], message: /cell-steps is over pipe's limit/, at: 'flood: {' },
+  { name: 'profile name with path segments (declared)', edit: ['profiles:\n  ci:', "profiles:\n  'evil/../../../x':\n    train: { epochs: 1 }\n  ci:"], message: /profile names are letters, digits/, at: "'evil/../../../x':" },
+  { name: 'profile name with path segments (--profile)', args: ['--profile', 'evil/../../../x'], message: /--profile "evil\/..\/..\/..\/x": profile names are letters, digits/ },
+  { name: "foreach item '..'", edit: ['    cmd: echo hi', '    cmd: echo hi\n    foreach: [a, ".."]'], message: /'\.' and '\.\.' are not allowed/, at: 'foreach: [a, ".."]' },
+  { name: 'forced backend that is not installed, --dry-run', args: ['--backend', 'tensorflow', '--dry-run'], message: /backend tensorflow was forced, but/, not: /would run/, code: 4 },
+  { name: 'forced backend that is not installed', args: ['--backend', 'tensorflow'], message: /backend tensorflow was forced, but @tensorflow\/tfjs-node\(-gpu\) is not installed/, code: 4 },
 ];
 
 for (const c of CASES) {
@@ -151,6 +161,7 @@ for (const c of CASES) {
     assert.match(r.stderr, c.message);
     assert.match(r.stderr, /^error: /m);
     assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+    if (c.not) assert.doesNotMatch(r.stderr + r.stdout, c.not);
     if (c.at) {
       const m = /pipeline\.yaml:(\d+):(\d+)/.exec(r.stderr);
       assert.ok(m, `no pipeline.yaml:line:col in: ${r.stderr}`);

@@ -42,8 +42,8 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
     lockBody(readFileSync(join(root, 'pipeline.ci.lock'), 'utf8')),
     'the committed pipeline.ci.lock is not reproduced: if the change is intended, run `pipe run --profile ci` and commit the lock',
   );
-  const metrics = JSON.parse(a.read('results/D/metrics.json'));
-  const top4: string[] = JSON.parse(a.read('results/A/ranking.json')).slice(0, 4).map((r: { model: string }) => r.model);
+  const metrics = JSON.parse(a.read('results-ci/D/metrics.json'));
+  const top4: string[] = JSON.parse(a.read('results-ci/A/ranking.json')).slice(0, 4).map((r: { model: string }) => r.model);
   assert.deepEqual(Object.keys(metrics.models).sort(), [...top4, 'dummy', 'persistence', 'zero'].sort());
   assert.deepEqual(metrics.baselines, ['dummy', 'zero', 'persistence']);
   // C trained on big: its train part is labelled 'train', its validation part 'val'; small and test are held out.
@@ -63,7 +63,7 @@ test('ci profile from scratch: --jobs 1 and --jobs 2 give identical locks, equal
   assert.equal(metrics.models.persistence.sets.test.test.clipped, undefined, 'baselines are scored as they are');
   // tuned: B is applied only when it beat the untuned model in A; the decision and both losses are in C's outputs
   const decided = Object.values(
-    JSON.parse(a.read('results/C/config.json')) as Record<string, { tuned_decision?: { applied: boolean; tunedLoss: number; untunedLoss: number } }>,
+    JSON.parse(a.read('results-ci/C/config.json')) as Record<string, { tuned_decision?: { applied: boolean; tunedLoss: number; untunedLoss: number } }>,
   ).filter((c) => c.tuned_decision);
   assert.equal(decided.length, 1);
   const d = decided[0]!.tuned_decision!;
@@ -82,7 +82,7 @@ test('pipe verify --profile ci reproduces the committed lock without touching .p
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /all \d+ checks match the lock/);
   assert.match(r.stdout, /^stage\s+what\s+locked\s+now\s+status$/m);
-  assert.ok(!p.exists('.pipe') && !p.exists('results'), 'verify must leave the project alone');
+  assert.ok(!p.exists('.pipe') && !p.exists('results') && !p.exists('results-ci'), 'verify must leave the project alone');
 
   p.write(
     'pipeline.ci.lock',
@@ -123,8 +123,9 @@ test('pipe run --stage C runs A, B and C only; then pipe run runs D only; status
   assert.match(diff.stdout, /1 row changed since the committed lock/);
   const plot = p.run(['plot', '--profile', 'ci']);
   assert.equal(plot.code, 0, plot.stderr);
-  for (const png of ['A-learning-curves.png', 'B-tuning-history.png', 'D-rae-boxplot.png']) assert.ok(existsSync(join(p.dir, 'results', 'plots', png)), png);
-  assert.ok(p.exists('results/report.html'));
+  for (const png of ['A-learning-curves.png', 'B-tuning-history.png', 'D-rae-boxplot.png']) assert.ok(existsSync(join(p.dir, 'results-ci', 'plots', png)), png);
+  assert.ok(p.exists('results-ci/report.html'));
+  assert.ok(!p.exists('results'), 'the ci profile leaves the default study\'s results/ alone');
   // a param edit on C re-runs C and D, reusing nothing of C's old units; A and B stay fresh
   const edited = p.runJson(['run', '--profile', 'ci', '--set', 'stages.C.train.epochs=2', '--no-plots']);
   assert.deepEqual(Object.fromEntries(Object.entries(edited.stages).map(([k, v]) => [k, v.status])), { A: 'fresh', B: 'fresh', C: 'ran', D: 'ran' });

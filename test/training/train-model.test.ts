@@ -192,7 +192,7 @@ test('a dilated convolution is refused before training, naming the layer', async
   );
 });
 
-test('checkpoint round trip keeps non-finite numbers and refuses a corrupt file', async () => {
+test('checkpoint round trip keeps non-finite numbers; a truncated file is discarded with a warning', async () => {
   const { writeCheckpoint } = await import('../../src/training/checkpoint.js');
   const { writeFileSync } = await import('node:fs');
   const dir = tmp();
@@ -205,6 +205,27 @@ test('checkpoint round trip keeps non-finite numbers and refuses a corrupt file'
   assert.equal(back?.state.plateau.best, Infinity);
   assert.deepEqual(Array.from(back!.weights[0]), [1, 2]);
   assert.equal(await readCheckpoint(dir, 'other-config'), null);
-  writeFileSync(join(dir, 'checkpoint.bin'), readFileSync(join(dir, 'checkpoint.bin')).subarray(0, 60));
-  await assert.rejects(readCheckpoint(dir, 'k'), /not a valid pipe training checkpoint \(truncated header\)/);
+  const whole = readFileSync(join(dir, 'checkpoint.bin'));
+  for (const [cut, why] of [[60, 'truncated header'], [whole.length - 2, 'truncated data']] as const) {
+    writeFileSync(join(dir, 'checkpoint.bin'), whole.subarray(0, cut));
+    const warnings: string[] = [];
+    assert.equal(await readCheckpoint(dir, 'k', (m) => warnings.push(m)), null);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, new RegExp(`not a valid pipe training checkpoint \\(${why}\\); discarded, the training restarts from its first epoch`));
+    assert.ok(!existsSync(join(dir, 'checkpoint.bin')), 'the damaged file is removed');
+  }
+});
+
+test('a training whose checkpoint was truncated (a full disk) restarts from epoch 0 and gives the uninterrupted result', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const clean = await run(tinyConfig);
+  const dir = tmp();
+  writeFileSync(join(dir, 'checkpoint.bin'), Buffer.concat([Buffer.from([20, 0, 0, 0]), Buffer.from('PIPE-CKPT-1\n{"sta')]));
+  const warnings: string[] = [];
+  const again = await run(tinyConfig, dir, { onWarning: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 1, 'one warning');
+  assert.match(warnings[0]!, /checkpoint\.bin is not a valid pipe training checkpoint/);
+  assert.deepEqual(again.result.history.train, clean.result.history.train);
+  again.model.dispose();
+  clean.model.dispose();
 });

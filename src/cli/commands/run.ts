@@ -2,10 +2,12 @@
  * `pipe run [--stage S] [--force] [--dry-run] [--keep-going] [--jobs N] [--json]`
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
 import { makePlan, type PlanEntry } from '../../dag/plan.js';
+import { windDownOnInterrupt } from '../interrupt.js';
 import { didYouMean } from '../../config/load.js';
 import { getStageKind } from '../../../stages/api.js';
 import type { Reporter, StageOutcome } from '../../runner/reporter.js';
@@ -47,16 +49,18 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   executorName(flags, p);
   const states = await computeStates(ctx);
   const plan = makePlan(p.stages, states, targets, !!flags.force);
-  if (flags.dryRun) {
-    printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
-    return 0;
-  }
   const toRun = plan.filter((e) => e.action === 'run');
   const backend = expectedBackend(ctx.backend);
+  // checked before --dry-run too: a plan that says "would run" must be one the real run can start
   if (ctx.backend === 'tensorflow' && expectedBackend('auto') !== 'tensorflow') {
     throw new PipeError('backend-unavailable', 'backend tensorflow was forced, but @tensorflow/tfjs-node(-gpu) is not installed with its native binding', {
       hint: 'on a machine that can download libtensorflow: npm install @tensorflow/tfjs-node-gpu (or tfjs-node); or use --backend wasm',
     });
+  }
+  checkResultsFolder(ctx.paths.results, ctx.pipeline.dir);
+  if (flags.dryRun) {
+    printPlan(plan, flags.json, ctx.pipeline.byName, (s) => (plan.find((e) => e.name === s)?.action === 'fresh' ? join(ctx.paths.results, s) : undefined));
+    return 0;
   }
   const trains = toRun.some((e) => getStageKind(p.byName.get(e.name)!.kind)?.usesTraining);
   if (!flags.json && toRun.length)
@@ -77,9 +81,10 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       import('../../runner/run.js'),
       import('./plot.js'),
     ]);
+    windDownOnInterrupt();
     const lock = await acquireRunLock(
       ctx.paths.pipeDir,
-      (pid) => reporter.info(`waiting for another pipe run (pid ${pid}) in this project to finish…`),
+      (pid, cmd) => reporter.info(`waiting for another pipe ${cmd} (pid ${pid}) in this project to finish…`),
       signal,
     );
     try {
@@ -116,6 +121,7 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     }
   } else {
     outcomes = plan.map((e) => ({ name: e.name, status: 'fresh', seconds: 0, units: { ran: 0, reused: 0 }, reasons: [] }));
+    await ctx.stat.save().catch(() => undefined); // hashes just checked: the next call need not re-read them
     if (!flags.json) process.stderr.write(`nothing to do: ${plan.map((e) => e.name).join(', ')} ${plan.length === 1 ? 'is' : 'are'} fresh\n`);
   }
   if (flags.json) {
@@ -142,14 +148,29 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length) {
     const skipped = outcomes.filter((o) => o.status === 'skipped').map((o) => o.name);
-    // One shared reason (bad data, not enough memory, no executor) keeps its own exit code; a mix is a stage failure.
-    const shared = failed[0]!.reason;
-    const reason = (shared === 'data-invalid' || shared === 'out-of-memory' || shared === 'executor-unavailable') && failed.every((f) => f.reason === shared) ? shared : 'stage-failed';
+    // One shared reason keeps its own exit code (bad data 3, a full disk 6, not enough memory 7, no
+    // executor 8): those are not broken stages. A mix is a stage failure.
+    const own = (['data-invalid', 'storage-full', 'out-of-memory', 'executor-unavailable'] as const).find((r) => failed.every((f) => f.reason === r));
+    const reason = own ?? 'stage-failed';
     throw new PipeError(reason, `${failed.map((f) => f.name).join(', ')} failed${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`, {
       hint: failed[0]!.hint ?? 'see the stage error above; fix it and run `pipe run` again (finished work is cached)',
     });
   }
   return 0;
+}
+
+/** results/ must be a folder (or absent): a file there would fail the first publish, after work was done. */
+function checkResultsFolder(results: string, projectDir: string): void {
+  let st;
+  try {
+    st = statSync(results);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) {
+    const shown = relative(process.cwd(), results) || results;
+    throw new PipeError('usage', `${shown} is not a folder: pipe writes each stage's results into ${shown}/<stage>/`, { hint: `move or rename ${shown} (in ${projectDir})` });
+  }
 }
 
 function summarise(outcomes: StageOutcome[]): void {

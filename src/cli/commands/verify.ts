@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { windDownOnInterrupt } from '../interrupt.js';
 import { PipeError } from '../../failure/pipe-error.js';
 import { formatTable } from '../table.js';
 import { loadContext, states as computeStates, type GlobalOptions } from '../context.js';
@@ -32,6 +33,7 @@ export async function verifyCommand(flags: GlobalOptions & { jobs?: string }, si
       hint: `run \`pipe run${flags.profile ? ` --profile ${flags.profile}` : ''}\` and commit the lock file`,
     });
   }
+  windDownOnInterrupt(); // the scratch folder is removed on the way out
   const scratch = mkdtempSync(join(tmpdir(), 'pipe-verify-'));
   try {
     const ctx = await loadContext(flags, scratch);

@@ -25,6 +25,27 @@ export function sampleStarts(params: Pick<FloodParams, 'steps' | 'horizon' | 'sa
  * rain falls, which is what makes architectures differ.
  */
 export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
+  const g = floodGenerator(overrides);
+  for (let s = 0; s < g.simulations; s++) g.simulate(s);
+  return g.result();
+}
+
+/**
+ * generateFlood, yielding to the event loop after every simulation so a Ctrl-C is seen at once: on abort
+ * it throws the signal's reason, and nothing has been written (the set lives in memory until it is done).
+ */
+export async function generateFloodAsync(overrides: FloodOverrides = {}, signal?: AbortSignal): Promise<ArraySet> {
+  const g = floodGenerator(overrides);
+  for (let s = 0; s < g.simulations; s++) {
+    if (signal?.aborted) throw signal.reason;
+    g.simulate(s);
+    await new Promise((r) => setImmediate(r));
+  }
+  if (signal?.aborted) throw signal.reason;
+  return g.result();
+}
+
+function floodGenerator(overrides: FloodOverrides) {
   const params = resolveFloodParams(overrides);
   const { grid, simulations, horizon } = params;
   const factor = params.terrainFactor ?? 1;
@@ -37,8 +58,9 @@ export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
   const y = new Float32Array(n * cells);
   const simulation = new Int32Array(n);
 
-  let sample = 0;
-  for (let s = 0; s < simulations; s++) {
+  /** simulation s fills samples s·k … s·k + k − 1 */
+  const simulate = (s: number) => {
+    let sample = s * starts.length;
     const result = simulateOne(params, s, [...starts, ...starts.map((t) => t + horizon)]);
     for (const t0 of starts) {
       const before = result.snapshots.get(t0)!;
@@ -58,6 +80,7 @@ export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
       simulation[sample] = s;
       sample++;
     }
-  }
-  return { x, y, n, h: grid, w: grid, factor, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] };
+  };
+  const result = (): ArraySet => ({ x, y, n, h: grid, w: grid, factor, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] });
+  return { simulations, simulate, result };
 }

@@ -63,8 +63,34 @@ export const floodParamsObjectSchema = z
   })
   .strict();
 
+/** Upper bounds on generated data: cell updates of the simulator, and bytes of the input array. */
+export const MAX_CELL_STEPS = 1e10;
+export const MAX_X_BYTES = 2 * 2 ** 30;
+
 export const floodParamsSchema = floodParamsObjectSchema
   .superRefine((p, ctx) => {
+    // Sizes that would run for hours or exhaust memory are typos far more often than intent.
+    const fine = p.grid * p.terrain_factor;
+    const work = p.simulations * p.steps * fine * fine;
+    const xBytes = p.simulations * p.samples_per_simulation * fine * fine * 3 * 4;
+    if (work > MAX_CELL_STEPS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['simulations'],
+        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ${MAX_CELL_STEPS.toExponential(0)} (1.8e9 took 47 s on a 2-core machine)`,
+        hint: 'lower simulations, steps or grid; a larger set is better generated in parts or supplied as files (data: files:)',
+      } as never);
+      return;
+    }
+    if (xBytes > MAX_X_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['samples_per_simulation'],
+        message: `the inputs would take ${(xBytes / 2 ** 30).toFixed(1)} GiB (simulations × samples_per_simulation × (grid × terrain_factor)² × 3 float32), over pipe's limit of ${MAX_X_BYTES / 2 ** 30} GiB`,
+        hint: 'lower simulations, samples_per_simulation or grid',
+      } as never);
+      return;
+    }
     if (p.horizon >= p.steps) {
       ctx.addIssue({ code: 'custom', path: ['horizon'], message: `horizon (${p.horizon}) must be smaller than steps (${p.steps})` });
     } else if (p.samples_per_simulation > p.steps - p.horizon + 1) {
