@@ -8,6 +8,7 @@ import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
 import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
 import { concatConfig } from './concat.js';
+import { convBiasReluKernelConfig, registerFusedConvLayers } from './conv-bias-relu.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { registerReluGradient, reluGradKernelConfig } from './relu-grad.js';
 import { resizeNearestNeighborConfig } from './resize-nearest.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { sliceConfigs } from './slice.js';
@@ -52,6 +54,8 @@ export const OWN_WASM_KERNELS = [
   'Identity',
   'PipeAdam',
   'PipeBatchNormGrad',
+  'PipeReluGrad',
+  'PipeConv2DBiasRelu',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -79,11 +83,15 @@ export function registerWasmKernels(tf: TF): void {
     identityConfig(original('Identity')),
     fusedAdamConfig(),
     batchNormGradKernelConfig(),
+    reluGradKernelConfig(tf),
+    convBiasReluKernelConfig(tf),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
   registerBatchNormGradient(tf);
+  registerReluGradient(tf);
+  registerFusedConvLayers(tf);
   registered = true;
 }
