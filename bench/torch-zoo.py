@@ -16,6 +16,7 @@ shuffle every epoch.
 """
 import json
 import math
+import resource
 import sys
 import time
 
@@ -315,7 +316,10 @@ def main():
             loss.backward()
             opt.step()
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"msPerEpoch": times, "params": trainable_params(model), "lastLoss": float(loss)}))
+    print(json.dumps({
+        "msPerEpoch": times, "params": trainable_params(model), "lastLoss": float(loss),
+        "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
 
 
 if __name__ == "__main__":
