@@ -6,6 +6,7 @@
 // sides, N threads in one process (TrainOptions.threads) and two trainings in two processes.
 //   node dist/bench/train-bench.js [--epochs N] [--rounds N] [--threads N (default 2; 1 skips)] [--max-spread F]
 //                                  [--no-torch] [--no-pair] [--no-baseline] [--shapes (profile per input shape)]
+//                                  [--backend wasm|tensorflow (pipe's side; tensorflow needs @tensorflow/tfjs-node)]
 //   node dist/bench/train-bench.js --child EPOCHS THREADS [--profile] [--shapes]   (one training, JSON on stdout)
 import { execFile, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/training/tf.js';
+import { initBackend, type BackendRequest } from '../src/training/tf.js';
 import { trainModel } from '../src/training/train-model.js';
 import { buildReferenceModel, referenceConfig, referenceData } from './reference-workload.js';
 import { profileWasmKernels, type KernelTime } from './kernel-profile.js';
@@ -28,6 +29,7 @@ const opt = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
+const backendArg = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendRequest) : 'wasm';
 
 interface ChildResult {
   msPerEpoch: number[];
@@ -87,7 +89,8 @@ function torchRun(threads: number, epochs: number): Promise<ChildResult> {
 
 function childRun(epochs: number, threads: number, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, here, '--child', String(epochs), String(threads), ...extra], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    const argv = [...process.execArgv, here, '--child', String(epochs), String(threads), '--backend', backendArg, ...extra];
+    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`bench child exited ${code}`))));
@@ -97,7 +100,7 @@ function childRun(epochs: number, threads: number, extra: string[] = [], env: No
 const sample = (r: ChildResult): Sample => ({ ms: steadyMs(r.msPerEpoch), peakRssMiB: r.peakRssMiB });
 
 async function main(): Promise<void> {
-  const backend = await initBackend('wasm');
+  const backend = await initBackend(backendArg);
   const c = args.indexOf('--child');
   if (c >= 0) {
     process.stdout.write(JSON.stringify(await trainOnce(Number(args[c + 1]), Number(args[c + 2]), flag('--profile'), flag('--shapes'))));
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   if (torch) contenders.push({ name: 'torch1', run: async () => sample(await torchRun(1, epochs)) });
   if (threads > 1) contenders.push({ name: 'wasmN', run: async () => sample(await childRun(epochs, threads)) });
   if (torch) contenders.push({ name: 'torch2', run: async () => sample(await torchRun(2, epochs)) });
-  if (!flag('--no-baseline')) {
+  if (!flag('--no-baseline') && backend.name === 'wasm') {
     contenders.push({ name: 'off', run: async () => sample(await childRun(epochs, 1, [], { ...process.env, PIPE_SIMD_KERNELS: 'off' })) });
   }
   if (!flag('--no-pair')) {
@@ -140,11 +143,11 @@ async function main(): Promise<void> {
   const rss = (xs: Sample[]) => `peak RSS ${Math.max(...xs.map((x) => x.peakRssMiB ?? 0)).toFixed(0)} MiB`;
   const ratio = (a: Sample[], b: Sample[]) => describeRatio(roundRatio(a, b, maxSpread), maxSpread);
   const twice = (xs: Sample[]) => xs.map((x) => ({ ms: 2 * x.ms }));
-  console.log(`\nwasm, 1 process, 1 thread: ${describeTimes(s.get('wasm')!)}, ${rss(s.get('wasm')!)}, final loss ${prof.lastLoss.toFixed(4)}`);
+  console.log(`\n${backend.name}, 1 process, 1 thread: ${describeTimes(s.get('wasm')!)}, ${rss(s.get('wasm')!)}, final loss ${prof.lastLoss.toFixed(4)}`);
   if (s.has('off')) {
     console.log(`without pipe's SIMD kernels (PIPE_SIMD_KERNELS=off): ${describeTimes(s.get('off')!)} -> off/wasm ${ratio(s.get('off')!, s.get('wasm')!)}`);
   }
-  if (s.has('wasmN')) console.log(`wasm, 1 process, ${threads} threads: ${describeTimes(s.get('wasmN')!)}, ${rss(s.get('wasmN')!)}`);
+  if (s.has('wasmN')) console.log(`${backend.name}, 1 process, ${threads} threads: ${describeTimes(s.get('wasmN')!)}, ${rss(s.get('wasmN')!)}`);
   if (s.has('pair')) console.log(`2 trainings in 2 processes (1 thread each): ${describeTimes(s.get('pair')!)} each, ${rss(s.get('pair')!)} together`);
 
   if (!torch) {

@@ -4,7 +4,8 @@
 // in its own process; the contenders are interleaved (pipe, PyTorch, then PyTorch, pipe, …) over --rounds
 // rounds; ratios are medians of per-round ratios with their range, or "too noisy". Prints a table with
 // trainable parameter counts of both sides (they must match); never asserts a time.
-//   node dist/bench/zoo-bench.js [--epochs N] [--rounds N] [--max-spread F] [--simd-off] [--no-torch] [model ...]
+//   node dist/bench/zoo-bench.js [--epochs N] [--rounds N] [--max-spread F] [--simd-off] [--no-torch]
+//                                [--backend wasm|tensorflow (pipe's side)] [model ...]
 //   node dist/bench/zoo-bench.js --child MODEL EPOCHS [--profile]   (one training, JSON on stdout; --profile: the
 //     last epoch's kernel self times per input shape on stderr)
 import { execFile, execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from 'simple-statistics';
-import { initBackend } from '../src/training/tf.js';
+import { initBackend, type BackendRequest } from '../src/training/tf.js';
 import { trainModel } from '../src/training/train-model.js';
 import { loadModelFiles, packageRoot } from '../src/model-kit/loader.js';
 import { buildModel, listModels } from '../src/model-kit/registry.js';
@@ -24,6 +25,7 @@ import { interleaved, roundRatio, steadyMs, type Contender, type Sample } from '
 const here = fileURLToPath(import.meta.url);
 const torchScript = here.endsWith('.ts') ? join(here, '..', 'torch-zoo.py') : join(here, '..', '..', '..', 'bench', 'torch-zoo.py');
 const args = process.argv.slice(2);
+const backendArg = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendRequest) : 'wasm';
 const opt = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
@@ -36,7 +38,7 @@ interface RunResult {
 }
 
 async function child(name: string, epochs: number): Promise<void> {
-  await initBackend('wasm');
+  await initBackend(backendArg);
   await loadModelFiles([packageRoot()]);
   const n = 64;
   const size = 32;
@@ -81,7 +83,7 @@ function run(file: string, argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 const pipeRun = (model: string, epochs: number, simd: 'on' | 'off') =>
-  run(process.execPath, [here, '--child', model, String(epochs)], { ...process.env, PIPE_SIMD_KERNELS: simd });
+  run(process.execPath, [here, '--child', model, String(epochs), '--backend', backendArg], { ...process.env, PIPE_SIMD_KERNELS: simd });
 const torchRun = (model: string, epochs: number) => run('/usr/bin/python3', [torchScript, model, String(epochs), '1']);
 
 function torchAvailable(): boolean {
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
   const epochs = opt('--epochs', 4);
   const rounds = opt('--rounds', 3);
   const maxSpread = opt('--max-spread', 0.2);
-  const valued = new Set(['--epochs', '--rounds', '--max-spread']);
+  const valued = new Set(['--epochs', '--rounds', '--max-spread', '--backend']);
   const named = args.filter((a, i) => !a.startsWith('--') && (i === 0 || !valued.has(args[i - 1])));
   await loadModelFiles([packageRoot()]);
   const models = named.length > 0 ? named : listModels().map((m) => m.name);

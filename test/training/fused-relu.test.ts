@@ -123,3 +123,23 @@ test('with PIPE_SIMD_KERNELS=off the relu conv layer runs tfjs\'s own path', () 
     spy.restore();
   }
 });
+
+test('a fused training step leaks no tensor (the ReLU mask is freed with the backward pass)', () => {
+  const layer = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' });
+  const x = tf.tensor4d(f32(2 * 6 * 6 * 4, 10), [2, 6, 6, 4]);
+  layer.build(x.shape);
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor));
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  step();
+  const spy = spyKernel('PipeConv2DBiasRelu');
+  const before = tf.memory().numTensors;
+  try {
+    step();
+    assert.equal(spy.calls, 1, 'the step ran the fused kernel');
+  } finally {
+    spy.restore();
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
