@@ -16,7 +16,9 @@ export interface Contender {
 }
 
 /** Every contender once per round, in alternating order (A B C, then C B A, …); samples by contender name. */
-export async function interleaved(contenders: Contender[], rounds: number, onRun?: (name: string, round: number, s: Sample) => void): Promise<Map<string, Sample[]>> {
+export async function interleaved(
+  contenders: Contender[], rounds: number, onRun?: (name: string, round: number, s: Sample) => void,
+): Promise<Map<string, Sample[]>> {
   const out = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
@@ -62,6 +64,7 @@ export function roundRatio(a: Sample[], b: Sample[], maxSpread: number): Ratio {
 /** `0.78 (rounds 0.74–0.81)`, or `machine too noisy (…)` in place of a ratio. */
 export function describeRatio(r: Ratio, maxSpread: number): string {
   const range = `rounds ${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
-  if (r.noisy) return `machine too noisy for a ratio (${range}: spread ${(100 * r.spread).toFixed(0)}% > ${(100 * maxSpread).toFixed(0)}%; rerun on a quieter machine or with more --rounds)`;
-  return `${r.median.toFixed(2)} (${range})`;
+  if (!r.noisy) return `${r.median.toFixed(2)} (${range})`;
+  const spread = `spread ${(100 * r.spread).toFixed(0)}% > ${(100 * maxSpread).toFixed(0)}%`;
+  return `machine too noisy for a ratio (${range}: ${spread}; rerun on a quieter machine or with more --rounds)`;
 }

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   const prof = await childRun(epochs + 1, 1, ['--profile', ...(flag('--shapes') ? ['--shapes'] : [])]);
   const kernels = prof.kernels ?? [];
   const profTotal = kernels.reduce((s, k) => s + k.ms, 0);
-  console.log(`\nkernel self time in one epoch (profiled, ${profTotal.toFixed(0)} ms in kernels, epoch ${prof.msPerEpoch.at(-1)!.toFixed(0)} ms unprofiled before it):`);
+  const lastMs = prof.msPerEpoch.at(-1)!.toFixed(0);
+  console.log(`\nkernel self time in one epoch (profiled, ${profTotal.toFixed(0)} ms in kernels; the epoch before it, unprofiled: ${lastMs} ms):`);
   for (const k of kernels.slice(0, flag('--shapes') ? 24 : 14)) {
     console.log(`  ${k.kernel.padEnd(flag('--shapes') ? 60 : 28)} ${k.ms.toFixed(1).padStart(7)} ms  ${k.calls.toString().padStart(5)} calls`);
   }

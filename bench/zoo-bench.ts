@@ -68,7 +68,10 @@ async function child(name: string, epochs: number): Promise<void> {
     model.dispose();
     const kernels = profiler?.stop() ?? [];
     for (const k of kernels.slice(0, 30)) process.stderr.write(`  ${k.kernel.padEnd(64)} ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(5)} calls\n`);
-    if (profile) process.stderr.write(`  ${kernels.length} kernel/shape pairs, ${kernels.reduce((a, k) => a + k.ms, 0).toFixed(0)} ms in kernels, ${kernels.reduce((a, k) => a + k.calls, 0)} calls\n`);
+    if (profile) {
+      const total = kernels.reduce((a, k) => a + k.ms, 0).toFixed(0);
+      process.stderr.write(`  ${kernels.length} kernel/shape pairs, ${total} ms in kernels, ${kernels.reduce((a, k) => a + k.calls, 0)} calls\n`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -145,7 +148,8 @@ async function main(): Promise<void> {
       const r = roundRatio(s.get(`${model}:pipe`)!, s.get(`${model}:torch`)!, maxSpread);
       if (r.noisy) noisy++;
       else goodRatios.push(r.median);
-      row.push(ms('torch'), p.torchRss!.toFixed(0), r.noisy ? `too noisy (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`);
+      const range = `(${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+      row.push(ms('torch'), p.torchRss!.toFixed(0), r.noisy ? `too noisy ${range}` : `${r.median.toFixed(2)} ${range}`);
     }
     if (simdOff) row.push(ms('off'));
     rows.push(row);

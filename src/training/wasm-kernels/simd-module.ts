@@ -35,7 +35,10 @@ export interface SimdKernels {
     b1: number, c1: number, b2: number, c2: number, bc2: number, eps: number, stepSize: number, decay: number, l2: number): void;
 }
 
-const NAMES = ['conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks', 'adamUpdate', 'batchNormGrad', 'copyRuns', 'reluGrad'] as const;
+const NAMES = [
+  'conv2d', 'conv2dFilterGrad', 'maxPool2x2Grad', 'resizeNearestUp', 'resizeNearestUpGrad', 'sumRows', 'avgPoolGradBlocks', 'adamUpdate',
+  'batchNormGrad', 'copyRuns', 'reluGrad',
+] as const;
 
 export { simdKernelsEnabled } from '../env.js';
 
