@@ -103,7 +103,10 @@ let patched = false;
 export function registerFusedConvLayers(tf: TF): void {
   if (patched) return;
   registerConvBiasReluGradient(tf);
-  let proto = Object.getPrototypeOf(tf.layers.conv2d({ filters: 1, kernelSize: 1 })) as Record<string, unknown> | null;
+  // The class from the serialization registry: creating a layer to reach it would take a name from
+  // tfjs-layers' global counter and shift every later layer's default name (saved in model.json).
+  const conv2d = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D?.[0] as { prototype: object } | undefined;
+  let proto = (conv2d?.prototype ?? null) as Record<string, unknown> | null;
   while (proto && !Object.prototype.hasOwnProperty.call(proto, 'call')) proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
   if (!proto) return;
   const original = proto.call as Call;
