@@ -8,14 +8,17 @@ export interface KernelTime {
   calls: number;
 }
 
-export function profileWasmKernels(): { stop: () => KernelTime[] } {
+/** byShape: one entry per kernel and input shapes (`Conv2D 16x64x64x2 3x3x2x16`), to find the slow geometries. */
+export function profileWasmKernels(opts: { byShape?: boolean } = {}): { stop: () => KernelTime[] } {
   const totals = new Map<string, KernelTime>();
   const childMs: number[] = [];
   const restore: (() => void)[] = [];
   for (const config of tf.getKernelsForBackend('wasm')) {
     const original = config.kernelFunc;
-    const name = config.kernelName;
     config.kernelFunc = ((args: Parameters<typeof original>[0]) => {
+      const name = opts.byShape
+        ? `${config.kernelName} ${Object.values(args.inputs).map((t) => (t ? t.shape.join('x') || 'scalar' : '-')).join(' ')}`
+        : config.kernelName;
       childMs.push(0);
       const t0 = performance.now();
       try {

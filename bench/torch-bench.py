@@ -1,10 +1,11 @@
 """PyTorch CPU twin of bench/reference-workload.ts, for the ratios printed by train-bench.
 
-usage: /usr/bin/python3 bench/torch-bench.py THREADS EPOCHS  -> prints JSON {"msPerEpoch": [...]}
-Same model, data recipe, optimizer (Adam 1e-3), L1 loss, batch 16 and per-epoch shuffling.
+usage: /usr/bin/python3 bench/torch-bench.py THREADS EPOCHS  -> prints JSON {"msPerEpoch": [...], "params": N, "lastLoss": L}
+Same model (same trainable parameter count: train-bench checks), data recipe, optimizer (Adam 1e-3), L1 loss,
+batch 16 and per-epoch shuffling.
 """
 import json
-import math
+import resource
 import sys
 import time
 
@@ -37,6 +38,7 @@ model = nn.Sequential(
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = nn.L1Loss()
 times = []
+loss = torch.tensor(0.0)
 for epoch in range(epochs):
     t0 = time.perf_counter()
     perm = torch.randperm(n)
@@ -47,4 +49,8 @@ for epoch in range(epochs):
         loss.backward()
         opt.step()
     times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"msPerEpoch": times, "lastLoss": float(loss)}))
+print(json.dumps({
+    "msPerEpoch": times, "lastLoss": float(loss),
+    "params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+    "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))

@@ -15,12 +15,13 @@ import {
   type WasmBackend,
 } from './wasm-context.js';
 
-function unitStride(info: Conv2DInfo): boolean {
+export function unitStride(info: Conv2DInfo): boolean {
   return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 &&
     info.dilationHeight === 1 && info.dilationWidth === 1;
 }
 
-function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
+/** The forward convolution on the SIMD kernel; `act` as assembly/conv.ts's conv2d takes it. */
+export function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
   bias: TensorInfo | undefined, act: number): TensorInfo {
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   mod.conv2d(heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out),

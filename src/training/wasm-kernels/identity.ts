@@ -18,3 +18,17 @@ export function identityConfig(original: KernelConfig | undefined): KernelConfig
   };
   return wasmKernel('Identity', kernelFunc, original);
 }
+
+/**
+ * Cast to the dtype a tensor already has (tfjs's Multiply gradient casts both factors to float32 on every
+ * step; wasm's Cast copies them): the buffer shared the same way. Real conversions run wasm's Cast.
+ */
+export function castConfig(original: KernelConfig | undefined): KernelConfig {
+  const kernelFunc = (args: KernelArgs): TensorInfo => {
+    const x = args.inputs.x;
+    if (x.dtype === 'string' || args.attrs.dtype !== x.dtype) return runFallback(original, args);
+    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return wasmKernel('Cast', kernelFunc, original);
+}

@@ -1,13 +1,14 @@
 // Replaces the wasm kernels that are missing, wrong or slow in tfjs-backend-wasm 4.22 (see DESIGN.md,
 // "Training engine"), Slice/SplitV, which copy the whole input for every slice, and Identity, which
-// copies where sharing suffices. Where the project's own SIMD kernels (assembly/, simd-module.ts) cover a
-// geometry they run; anything else goes to the kernel registered before (XNNPACK or a composite one).
+// copies where sharing suffices, as does Cast to a tensor's own dtype. Where the project's own SIMD kernels
+// (assembly/, simd-module.ts) cover a geometry they run; anything else goes to the kernel registered before (XNNPACK or a composite one).
 // Must run before the wasm backend is first used; repeated calls are no-ops.
 import { fusedAdamConfig } from './adam.js';
 import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
 import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
 import { concatConfig } from './concat.js';
+import { convBiasReluKernelConfig, registerFusedConvLayers } from './conv-bias-relu.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -17,8 +18,9 @@ import {
   directFusedConv2DConfig,
 } from './direct-conv.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
-import { identityConfig } from './identity.js';
+import { castConfig, identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { registerReluGradient, reluGradKernelConfig } from './relu-grad.js';
 import { resizeNearestNeighborConfig } from './resize-nearest.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { sliceConfigs } from './slice.js';
@@ -50,8 +52,11 @@ export const OWN_WASM_KERNELS = [
   'Slice',
   'SplitV',
   'Identity',
+  'Cast',
   'PipeAdam',
   'PipeBatchNormGrad',
+  'PipeReluGrad',
+  'PipeConv2DBiasRelu',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -77,13 +82,18 @@ export function registerWasmKernels(tf: TF): void {
     concatConfig(tf, original('Concat')),
     ...sliceConfigs(tf, original('Slice')),
     identityConfig(original('Identity')),
+    castConfig(original('Cast')),
     fusedAdamConfig(),
     batchNormGradKernelConfig(),
+    reluGradKernelConfig(tf),
+    convBiasReluKernelConfig(tf),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
   registerBatchNormGradient(tf);
+  registerReluGradient(tf);
+  registerFusedConvLayers(tf);
   registered = true;
 }

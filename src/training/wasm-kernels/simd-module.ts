@@ -29,6 +29,7 @@ export interface SimdKernels {
   avgPoolGradBlocks(dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number,
     kh: number, kw: number, scale: number): void;
   batchNormGrad(x: number, dy: number, mean: number, coef: number, dx: number, s1: number, s2: number, rows: number, c: number): void;
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
   copyRuns(src: number, srcStride: number, dst: number, dstStride: number, runBytes: number, count: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number,
     b1: number, c1: number, b2: number, c2: number, bc2: number, eps: number, stepSize: number, decay: number, l2: number): void;
@@ -45,6 +46,7 @@ const NAMES = [
   'adamUpdate',
   'batchNormGrad',
   'copyRuns',
+  'reluGrad',
 ] as const;
 
 export { simdKernelsEnabled } from '../env.js';

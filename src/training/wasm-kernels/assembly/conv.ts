@@ -40,7 +40,8 @@
 // Tiles of 2 output pixels x 16 channels where Co % 16 == 0 (27 GMAC/s here, vs 24 for 4 x 8, 16 for 3 x 16,
 // which spills), else 4 x 8 and a 4 x 8 or 4 x 4 tail, 1 x 4 at the borders; Co == 1 with Ci % 4 == 0: dot
 // products over ci.
-// bias == 0 means none; act: 0 linear, 1 relu.
+// bias == 0 means none; act: 0 linear, 1 relu; | 2: bias added after the sum (the rounding of Conv2D then
+// Add then Relu, for the fused training step whose results must not change), else it starts the sum.
 
 /** 4 pixels x 8 channels (of the second vector, the first `lanes` stored), all taps of the 4 pixels in range horizontally. */
 @inline function tile4x8(ow: i32, H: i32, W: i32, Ci: i32, Co: i32, f: usize, lanes: i32,
@@ -221,47 +222,74 @@ export function conv2d(x: usize, f: usize, bias: usize, y: usize, N: i32, H: i32
   // Output columns whose taps are all in range horizontally: ow - padL >= 0 and ow - padL + KW - 1 < W.
   const lo = min(max(padL, 0), Wo);
   const hi = max(min(W - KW + 1 + padL, Wo), lo);
+  const late = (act & 2) != 0;
+  const relu = act & 1;
+  const tb: usize = late ? 0 : bias;
+  const ta = late ? 0 : relu;
   for (let n = 0; n < N; n++) {
     const nrow = x + ((<usize>n * <usize>H * <usize>W * <usize>Ci) << 2);
     for (let oh = 0; oh < Ho; oh++) {
       const yrow = y + (((<usize>n * <usize>Ho + <usize>oh) * <usize>Wo * <usize>Co) << 2);
       if (Co == 1 && Ci % 4 == 0) {
-        for (let ow = 0; ow < lo; ow++) store<f32>(yrow + (<usize>ow << 2), post1(dot1(f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow), bias, act));
+        for (let ow = 0; ow < lo; ow++) store<f32>(yrow + (<usize>ow << 2), post1(dot1(f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow), bias, relu));
         let ow = lo;
         for (; ow + 4 <= hi; ow += 4) {
           const yp = yrow + (<usize>ow << 2);
           dot4(yp, f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow);
-          for (let i = 0; i < 4; i++) store<f32>(yp + (<usize>i << 2), post1(load<f32>(yp + (<usize>i << 2)), bias, act));
+          for (let i = 0; i < 4; i++) store<f32>(yp + (<usize>i << 2), post1(load<f32>(yp + (<usize>i << 2)), bias, relu));
         }
-        for (; ow < Wo; ow++) store<f32>(yrow + (<usize>ow << 2), post1(dot1(f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow), bias, act));
+        for (; ow < Wo; ow++) store<f32>(yrow + (<usize>ow << 2), post1(dot1(f, H, W, Ci, KH, KW, oh, ow, padT, padL, nrow), bias, relu));
         continue;
       }
       for (let ow = 0; ow < lo; ow++) {
-        for (let co = 0; co < Co; co += 4) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, bias, act, nrow, yrow);
+        for (let co = 0; co < Co; co += 4) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, tb, ta, nrow, yrow);
       }
       let ow = lo;
       if (Co % 16 == 0) {
         for (; ow + 2 <= hi; ow += 2) {
-          for (let co = 0; co < Co; co += 16) tile2x16(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, bias, act, nrow, yrow);
+          for (let co = 0; co < Co; co += 16) tile2x16(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, tb, ta, nrow, yrow);
         }
       }
       for (; ow + 4 <= hi; ow += 4) {
         let co = 0;
-        for (; co + 8 <= Co; co += 8) tile4x8(ow, H, W, Ci, Co, f, 4, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
+        for (; co + 8 <= Co; co += 8) tile4x8(ow, H, W, Ci, Co, f, 4, KH, KW, oh, padT, padL, co, tb, ta, nrow, yrow);
         const rest = Co - co;
-        if (rest > 4) tile4x8(ow, H, W, Ci, Co, f, rest - 4, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
-        else if (rest > 0) tile4x4(ow, H, W, Ci, Co, f, rest, KH, KW, oh, padT, padL, co, bias, act, nrow, yrow);
+        if (rest > 4) tile4x8(ow, H, W, Ci, Co, f, rest - 4, KH, KW, oh, padT, padL, co, tb, ta, nrow, yrow);
+        else if (rest > 0) tile4x4(ow, H, W, Ci, Co, f, rest, KH, KW, oh, padT, padL, co, tb, ta, nrow, yrow);
       }
       for (; ow < Wo; ow++) {
-        for (let co = 0; co < Co; co += 4) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, bias, act, nrow, yrow);
+        for (let co = 0; co < Co; co += 4) tile1x4(f, H, W, Ci, Co, KH, KW, oh, ow, padT, padL, co, tb, ta, nrow, yrow);
       }
+      if (late && (bias != 0 || relu != 0)) biasActRow(yrow, Wo, Co, bias, relu);
     }
   }
 }
 
-@inline function post1(v: f32, bias: usize, act: i32): f32 {
+@inline function post1(v: f32, bias: usize, relu: i32): f32 {
   const b = bias != 0 ? v + load<f32>(bias) : v;
-  return act == 1 ? max(b, 0) : b;
+  return relu == 1 ? max(b, 0) : b;
+}
+
+/** y = act(y + bias) over one output row of Wo pixels x Co channels (still in the L1 cache). */
+function biasActRow(yrow: usize, Wo: i32, Co: i32, bias: usize, relu: i32): void {
+  const vecCo = Co & ~3;
+  let p = yrow;
+  for (let ow = 0; ow < Wo; ow++) {
+    let co = 0;
+    for (; co < vecCo; co += 4) {
+      const q = p + (<usize>co << 2);
+      let v = v128.load(q);
+      if (bias != 0) v = f32x4.add(v, v128.load(bias + (<usize>co << 2)));
+      v128.store(q, activate(v, relu));
+    }
+    for (; co < Co; co++) {
+      const q = p + (<usize>co << 2);
+      let v = load<f32>(q);
+      if (bias != 0) v += load<f32>(bias + (<usize>co << 2));
+      store<f32>(q, relu == 1 ? max(v, 0) : v);
+    }
+    p += <usize>Co << 2;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,3 +4,4 @@ export * from './pool';
 export * from './reduce';
 export * from './optim';
 export * from './copy';
+export * from './elementwise';
