@@ -63,6 +63,9 @@ try {
 }
 for (const mode of ['local', 'bullmq'] as const) {
   const xs = times[mode];
-  console.log(`${mode.padEnd(6)} ${units} units: median ${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}), ${(units / median(xs)).toFixed(1)} units/s`);
+  console.log(
+    `${mode.padEnd(6)} ${units} units: median ${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}), ` +
+      `${(units / median(xs)).toFixed(1)} units/s`,
+  );
 }
 console.log(`bullmq adds ${(((median(times.bullmq) - median(times.local)) / units) * 1000).toFixed(0)} ms per unit (2 slots each)`);

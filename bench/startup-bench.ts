@@ -117,7 +117,8 @@ function main(): void {
     const s = stats(times.get(c.label)!);
     summary.set(c.label, s);
     const spread = (s.q3 - s.q1) / s.median;
-    console.log(`  ${c.label.padEnd(width)}  ${sec(s.median)}  [${sec(s.q1)}–${sec(s.q3)}]  ${sec(s.min)}–${sec(s.max)}${spread > NOISY ? '  (noisy)' : ''}`);
+    const noisy = spread > NOISY ? '  (noisy)' : '';
+    console.log(`  ${c.label.padEnd(width)}  ${sec(s.median)}  [${sec(s.q1)}–${sec(s.q3)}]  ${sec(s.min)}–${sec(s.max)}${noisy}`);
   }
   const noop = summary.get('pipe run (no-op)')!;
   const ratio = (a: ReturnType<typeof stats>, b: ReturnType<typeof stats>, what: string) => {

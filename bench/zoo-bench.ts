@@ -57,7 +57,8 @@ async function child(name: string, epochs: number): Promise<void> {
         params = m.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
         return m;
       },
-      train: data, val: { ...data, x: new Float32Array(0), y: new Float32Array(0), n: 0 },
+      train: data,
+      val: { ...data, x: new Float32Array(0), y: new Float32Array(0), n: 0 },
       config: { epochs, batchSize: 8, seed: 1, loss: 'huber', lr: 1e-3, optimizer: { name: 'adam' }, schedule: { name: 'constant' } },
       checkpointDir: dir,
       onEpoch: (r) => {
@@ -67,7 +68,8 @@ async function child(name: string, epochs: number): Promise<void> {
     });
     model.dispose();
     const kernels = profiler?.stop() ?? [];
-    for (const k of kernels.slice(0, 30)) process.stderr.write(`  ${k.kernel.padEnd(64)} ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(5)} calls\n`);
+    for (const k of kernels.slice(0, 30))
+      process.stderr.write(`  ${k.kernel.padEnd(64)} ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(5)} calls\n`);
     if (profile) {
       const total = kernels.reduce((a, k) => a + k.ms, 0).toFixed(0);
       process.stderr.write(`  ${kernels.length} kernel/shape pairs, ${total} ms in kernels, ${kernels.reduce((a, k) => a + k.calls, 0)} calls\n`);
@@ -110,8 +112,10 @@ async function main(): Promise<void> {
   const models = named.length > 0 ? named : listModels().map((m) => m.name);
   const torch = !args.includes('--no-torch') && torchAvailable();
   const simdOff = args.includes('--simd-off');
-  console.log(`64 samples 32x32x3 -> 32x32x1, batch 8, Huber, Adam; median ms/epoch of epochs 2..${epochs}, one process each, ` +
-    `${rounds} interleaved rounds; ratio = median of per-round pipe/PyTorch (range), PyTorch on 1 thread`);
+  console.log(
+    `64 samples 32x32x3 -> 32x32x1, batch 8, Huber, Adam; median ms/epoch of epochs 2..${epochs}, one process each, ` +
+      `${rounds} interleaved rounds; ratio = median of per-round pipe/PyTorch (range), PyTorch on 1 thread`,
+  );
   if (!torch) console.log('PyTorch: skipped (/usr/bin/python3 -c "import torch" failed, or --no-torch): no ratios. Debian: apt-get install python3-torch');
 
   const params = new Map<string, { pipe: number; torch?: number; pipeRss: number; torchRss?: number }>();
@@ -156,9 +160,12 @@ async function main(): Promise<void> {
   }
   process.stdout.write(formatTable([head, ...rows], [2, 3, 4, 5]));
   if (torch) {
-    console.log(noisy > 0
-      ? `median pipe/PyTorch over the architectures: machine too noisy (${noisy} of ${models.length} ratios spread more than ${(100 * maxSpread).toFixed(0)}%)`
-      : `median pipe/PyTorch over the ${models.length} architectures: ${median(goodRatios).toFixed(2)} (goal <= 0.85)`);
+    console.log(
+      noisy > 0
+        ? `median pipe/PyTorch over the architectures: machine too noisy (${noisy} of ${models.length} ratios spread more than ` +
+          `${(100 * maxSpread).toFixed(0)}%)`
+        : `median pipe/PyTorch over the ${models.length} architectures: ${median(goodRatios).toFixed(2)} (goal <= 0.85)`,
+    );
   }
 }
 

@@ -94,7 +94,13 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
     const modelHashes: Record<string, string> = {};
     for (const m of models) modelHashes[m] = `model:${hashJson(await hashTree(join(ctx.resultsOf(from), 'models', m)))}`;
     const sourceOf = (m: string) =>
-      m === 'dummy' ? `dummy:${ctx.fingerprint.data[p.dummy_set]}` : m === 'zero' ? 'zero' : m === 'persistence' ? `persistence:${p.baselines.persistence}` : modelHashes[m]!;
+      m === 'dummy'
+        ? `dummy:${ctx.fingerprint.data[p.dummy_set]}`
+        : m === 'zero'
+          ? 'zero'
+          : m === 'persistence'
+            ? `persistence:${p.baselines.persistence}`
+            : modelHashes[m]!;
     const units = all.map((m) => {
       const extra =
         m === 'persistence'

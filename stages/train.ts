@@ -44,19 +44,28 @@ const BOOTSTRAP_RESAMPLES = 1000;
 async function addSpread(rows: RankingRow[], dirs: Map<string, string>, seed: number): Promise<void> {
   const read = async (m: string) => {
     try {
-      return JSON.parse(await readFile(join(dirs.get(m)!, 'samples.json'), 'utf8')) as { val: { simulation: number[]; loss: number[] }; train_inference_loss: number | null };
+      return JSON.parse(await readFile(join(dirs.get(m)!, 'samples.json'), 'utf8')) as {
+        val: { simulation: number[]; loss: number[] };
+        train_inference_loss: number | null;
+      };
     } catch {
       return undefined; // a unit cached before samples.json existed
     }
   };
   const samples = await Promise.all(rows.map((r) => read(r.model)));
-  const histories = await Promise.all(rows.map(async (r) => JSON.parse(await readFile(join(dirs.get(r.model)!, 'history.json'), 'utf8')) as { train: (number | null)[] }));
+  const histories = await Promise.all(
+    rows.map(async (r) => JSON.parse(await readFile(join(dirs.get(r.model)!, 'history.json'), 'utf8')) as { train: (number | null)[] }),
+  );
   rows.forEach((r, i) => {
     r.trainLoss = histories[i]!.train[r.bestEpoch] ?? null;
     r.trainInferenceLoss = samples[i]?.train_inference_loss ?? null;
   });
   const ranked = rows.filter((r, i) => r.bestVal !== null && samples[i]);
-  const spread = rankingSpread(ranked.map((r) => ({ model: r.model, ...samples[rows.indexOf(r)]!.val })), BOOTSTRAP_RESAMPLES, mulberry32(seed));
+  const spread = rankingSpread(
+    ranked.map((r) => ({ model: r.model, ...samples[rows.indexOf(r)]!.val })),
+    BOOTSTRAP_RESAMPLES,
+    mulberry32(seed),
+  );
   for (const s of spread) {
     const row = rows.find((r) => r.model === s.model)!;
     Object.assign(row, { valInterval: s.interval, beatsNext: s.beatsNext, valSimulations: s.simulations });
@@ -131,12 +140,16 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
     }
     rows.sort((a, b) => (a.bestVal ?? Infinity) - (b.bestVal ?? Infinity) || a.model.localeCompare(b.model));
     await addSpread(rows, new Map(done.map((u) => [u.id, u.dir])), ctx.seed);
-    const close = rows.filter((r) => r.beatsNext != null && r.beatsNext < 0.9).map((r, _, all) => `${r.model} vs ${rows[rows.indexOf(r) + 1]!.model} (${Math.round(r.beatsNext! * 100)} %)`);
+    const close = rows
+      .filter((r) => r.beatsNext != null && r.beatsNext < 0.9)
+      .map((r, _, all) => `${r.model} vs ${rows[rows.indexOf(r) + 1]!.model} (${Math.round(r.beatsNext! * 100)} %)`);
     if (close.length) ctx.progress(`ranking: order not clear on ${rows[0]?.valSimulations ?? 0} validation simulation(s) — ${close.join(', ')} of resamples`);
     await writeFile(join(ctx.outDir, 'ranking.json'), JSON.stringify(rows, null, 1));
     // `data` names the set each model trained on: evaluate labels the parts a model saw, selection compares tuned and untuned losses on it.
     const configOf = (c: FitPayload) => ({
-      data: p.data, hp: c.hp, train: c.train,
+      data: p.data,
+      hp: c.hp,
+      train: c.train,
       tuned: tuned?.model === c.model ? tuned : undefined,
       tuned_decision: tunedDecision?.model === c.model ? tunedDecision : undefined,
     });

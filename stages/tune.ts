@@ -79,8 +79,14 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
     // The starting configuration (the untuned model_params and train settings) is trained first, as
     // Optuna's enqueue_trial habit has it: the stage never returns a configuration worse than it started.
     const startPayload: FitPayload = {
-      model, modelHash: modelHash(ctx, model), hp: { ...(p.model_params[model] ?? {}) }, train: p.train,
-      seed: ctx.seed, data: ctx.fingerprint.data[p.data]!, valFraction: p.val_fraction, splitSeed: ctx.seed,
+      model,
+      modelHash: modelHash(ctx, model),
+      hp: { ...(p.model_params[model] ?? {}) },
+      train: p.train,
+      seed: ctx.seed,
+      data: ctx.fingerprint.data[p.data]!,
+      valFraction: p.val_fraction,
+      splitSeed: ctx.seed,
     };
     ctx.progress(`tuning ${model}: the starting configuration, then ${study.budget} trials in batches of ${study.batchSize}`);
     const [startUnit] = await ctx.runUnits([{ id: 'start', payload: { ...startPayload, trial: null, params: {} }, locals, cores: startPayload.train.threads }]);
@@ -102,7 +108,13 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
           splitSeed: ctx.seed,
           pruning: { pruner: p.pruner, earlier: earlierRecords(trial.number, study.batchSize, done) },
         };
-        return { id: `trial-${trial.number}`, label: trial.params as Record<string, Json>, payload: { ...payload, trial: trial.number, params: trial.params }, locals, cores: payload.train.threads };
+        return {
+          id: `trial-${trial.number}`,
+          label: trial.params as Record<string, Json>,
+          payload: { ...payload, trial: trial.number, params: trial.params },
+          locals,
+          cores: payload.train.threads,
+        };
       });
       const outcomes = await ctx.runUnits(units);
       for (const [i, u] of outcomes.entries()) {

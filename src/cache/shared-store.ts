@@ -98,11 +98,17 @@ export class DirStore implements SharedStore {
     if (!existsSync(src)) throw new PipeError('cache-corrupt', `the store ${this.label} has no blob ${h.slice(0, 12)} (was it cleaned while in use?)`);
     const hash = createHash('sha256');
     const tmp = `${to}.part-${randomBytes(4).toString('hex')}`;
-    await pipeline(createReadStream(src).on('data', (c) => hash.update(c)), createWriteStream(tmp));
+    await pipeline(
+      createReadStream(src).on('data', (c) => hash.update(c)),
+      createWriteStream(tmp),
+    );
     const got = hash.digest('hex');
     if (got !== h) {
       await rm(tmp, { force: true });
-      throw new PipeError('cache-corrupt', `blob ${h.slice(0, 12)} in the store ${this.label} is corrupt (its bytes hash to ${got.slice(0, 12)}); remove ${src} and run again`);
+      throw new PipeError(
+        'cache-corrupt',
+        `blob ${h.slice(0, 12)} in the store ${this.label} is corrupt (its bytes hash to ${got.slice(0, 12)}); remove ${src} and run again`,
+      );
     }
     await rename(tmp, to);
   }
@@ -116,10 +122,12 @@ export class DirStore implements SharedStore {
     } catch {
       throw new PipeError('cache-corrupt', `the store ${this.label} has no tree ${tree.slice(0, 12)}`);
     }
-    if (sha256(bytes) !== tree) throw new PipeError('cache-corrupt', `tree ${tree.slice(0, 12)} in the store ${this.label} is corrupt; remove ${src} and run again`);
+    if (sha256(bytes) !== tree)
+      throw new PipeError('cache-corrupt', `tree ${tree.slice(0, 12)} in the store ${this.label} is corrupt; remove ${src} and run again`);
     const m = JSON.parse(bytes.toString('utf8')) as TreeManifest;
     for (const [rel, h] of Object.entries(m.files)) {
-      if (rel.startsWith('/') || rel.split('/').includes('..') || !HEX64.test(h)) throw new PipeError('cache-corrupt', `tree ${tree.slice(0, 12)} names a bad entry '${rel}'`);
+      if (rel.startsWith('/') || rel.split('/').includes('..') || !HEX64.test(h))
+        throw new PipeError('cache-corrupt', `tree ${tree.slice(0, 12)} names a bad entry '${rel}'`);
     }
     return m;
   }

@@ -52,7 +52,11 @@ export function startRecord(ctx: Context, states: StageState[], plan: PlanEntry[
 
 export function endRecord(rec: RunRecorder, outcomes: StageOutcome[], lockPath: string, aborted: boolean): void {
   const status: RunEnd['status'] =
-    aborted || outcomes.some((o) => o.reason === 'interrupted') ? 'interrupted' : outcomes.length === 0 || outcomes.some((o) => o.status === 'failed') ? 'failed' : 'done';
+    aborted || outcomes.some((o) => o.reason === 'interrupted')
+      ? 'interrupted'
+      : outcomes.length === 0 || outcomes.some((o) => o.status === 'failed')
+        ? 'failed'
+        : 'done';
   let metrics: RunEnd['metrics'] = {};
   try {
     metrics = Object.fromEntries(Object.entries(readLock(lockPath)?.stages ?? {}).map(([s, e]) => [s, e.metrics]));

@@ -74,10 +74,13 @@ export class StageProgress {
     if (!running.length && !queued) return all.length ? 0 : undefined;
     const mean = ran.length ? ran.reduce((s, u) => s + (u.ended! - u.started!), 0) / ran.length : undefined;
     const perEpoch = (u: UnitLine) => (now - u.started!) / u.epochsDone;
-    const left = running.map((u) => (u.epochsDone && u.epochs ? perEpoch(u) * (u.epochs - u.epochsDone) : mean !== undefined ? Math.max(0, mean - (now - u.started!)) : undefined));
+    const left = running.map((u) =>
+      u.epochsDone && u.epochs ? perEpoch(u) * (u.epochs - u.epochsDone) : mean !== undefined ? Math.max(0, mean - (now - u.started!)) : undefined,
+    );
     if (left.some((x) => x === undefined)) return undefined;
     let unitTime = mean;
-    if (unitTime === undefined && running.length && running.every((u) => u.epochsDone && u.epochs)) unitTime = running.reduce((s, u) => s + perEpoch(u) * u.epochs!, 0) / running.length;
+    if (unitTime === undefined && running.length && running.every((u) => u.epochsDone && u.epochs))
+      unitTime = running.reduce((s, u) => s + perEpoch(u) * u.epochs!, 0) / running.length;
     if (queued && unitTime === undefined) return undefined;
     const l = left as number[];
     // units overlap as they did so far: as many at once as are running now
@@ -89,7 +92,13 @@ export class StageProgress {
   summary(): string {
     const total = this.units.size;
     const eta = this.eta();
-    return [total ? `${this.done}/${total} units done` : '', formatSeconds(this.elapsed()), eta !== undefined && this.done < total ? `ETA ${formatSeconds(eta)}` : ''].filter(Boolean).join(' · ');
+    return [
+      total ? `${this.done}/${total} units done` : '',
+      formatSeconds(this.elapsed()),
+      eta !== undefined && this.done < total ? `ETA ${formatSeconds(eta)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   /** One line per unit: finished ones stay, with their result. */

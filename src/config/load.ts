@@ -84,7 +84,9 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     // `--set stages.Q.x=1` for a stage that does not exist would otherwise surface as "'kind' is required"
     const stage = s.path[0] === 'stages' ? s.path[1] : undefined;
     if (stage !== undefined && !declared.includes(stage) && !sets.some((o) => o.path[1] === stage && o.path[2] === 'kind')) {
-      throw new PipeError('usage', `--set ${s.flag}: no stage '${stage}' in ${displayName}${didYouMean(stage, declared)}`, { hint: `stages: ${declared.join(', ')}` });
+      throw new PipeError('usage', `--set ${s.flag}: no stage '${stage}' in ${displayName}${didYouMean(stage, declared)}`, {
+        hint: `stages: ${declared.join(', ')}`,
+      });
     }
   }
   for (const s of sets) applySet(merged, s);
@@ -119,7 +121,13 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
     const schema = (kind.params as z.ZodObject<any>).extend(stageBaseSchema.shape).strict();
     const parsed = schema.safeParse(withInherited, { reportInput: true });
     if (!parsed.success) throw fail(firstIssue(parsed.error.issues), ['stages', name], schema, kind.inherits);
-    const { kind: _k, needs, description, slurm, ...params } = parsed.data as Plain & { needs: string[]; description?: string; slurm?: Partial<SlurmResources> };
+    const {
+      kind: _k,
+      needs,
+      description,
+      slurm,
+      ...params
+    } = parsed.data as Plain & { needs: string[]; description?: string; slurm?: Partial<SlurmResources> };
     for (const [i, need] of needs.entries()) {
       if (!names.includes(need)) {
         throw fail(
@@ -181,7 +189,10 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   if (cycle) {
     throw new PipeError('cycle', `dependency cycle: ${cycle.join(' → ')}`, {
       location: locate(src, ['stages', cycle[1]!, 'needs']),
-      hint: `remove one of these needs: ${cycle.slice(1).map((s, i) => `${s} needs ${cycle[i]}`).join('; ')}`,
+      hint: `remove one of these needs: ${cycle
+        .slice(1)
+        .map((s, i) => `${s} needs ${cycle[i]}`)
+        .join('; ')}`,
     });
   }
   for (const s of stages) {

@@ -68,7 +68,9 @@ export function applySet(config: Plain, o: SetOverride): void {
 export function pickProfile(profiles: unknown, name: string): Plain {
   // a profile names its lock file (pipeline.<profile>.lock) and results folder: no path segments
   if (!PROFILE_NAME.test(name)) {
-    throw new PipeError('usage', `--profile ${JSON.stringify(name)}: profile names are letters, digits, _ and -, starting with a letter`, { hint: 'rename the profile in pipeline.yaml (profiles:) and pass that name' });
+    throw new PipeError('usage', `--profile ${JSON.stringify(name)}: profile names are letters, digits, _ and -, starting with a letter`, {
+      hint: 'rename the profile in pipeline.yaml (profiles:) and pass that name',
+    });
   }
   const available = isPlainObject(profiles) ? Object.keys(profiles) : [];
   if (!available.includes(name)) {

@@ -27,7 +27,7 @@ export const dataSchema = z
       })
       .strict()
       .default({ small: 7, test: 4, seed: 0 }),
-    val_fraction: z.number().gt(0).lt(1).default(0.2).describe('share of a set\'s simulations used for validation'),
+    val_fraction: z.number().gt(0).lt(1).default(0.2).describe("share of a set's simulations used for validation"),
   })
   .strict()
   .refine((d) => (d.flood ? 1 : 0) + (d.files ? 1 : 0) === 1, { message: 'data needs exactly one of `flood` (generated) or `files` (your arrays)' })
@@ -48,9 +48,17 @@ export const dataSchema = z
 export const slurmResourcesSchema = z
   .object({
     partition: z.string().optional().describe('sbatch --partition'),
-    time: z.string().regex(/^[0-9:-]+$/, 'a Slurm time limit such as 00:30:00 or 1-00:00:00').optional().describe('sbatch --time'),
-    mem: z.string().regex(/^[0-9]+[KMGT]?$/, 'a Slurm memory size such as 4G or 800M').optional().describe('sbatch --mem'),
-    cpus_per_task: z.number().int().min(1).optional().describe('sbatch --cpus-per-task (default: the unit\'s training threads)'),
+    time: z
+      .string()
+      .regex(/^[0-9:-]+$/, 'a Slurm time limit such as 00:30:00 or 1-00:00:00')
+      .optional()
+      .describe('sbatch --time'),
+    mem: z
+      .string()
+      .regex(/^[0-9]+[KMGT]?$/, 'a Slurm memory size such as 4G or 800M')
+      .optional()
+      .describe('sbatch --mem'),
+    cpus_per_task: z.number().int().min(1).optional().describe("sbatch --cpus-per-task (default: the unit's training threads)"),
     gres: z.string().optional().describe('sbatch --gres, e.g. gpu:1'),
     account: z.string().optional(),
     qos: z.string().optional(),
@@ -67,7 +75,7 @@ export const stageBaseSchema = z.object({
   kind: z.string().describe('stage kind: train, tune, evaluate, shell, or a kind from stages/'),
   needs: z.array(z.string()).default([]).describe('stages that must run before this one'),
   description: z.string().optional(),
-  slurm: slurmResourcesSchema.partial().optional().describe('this stage\'s Slurm resources, over the top-level slurm: (executor slurm only)'),
+  slurm: slurmResourcesSchema.partial().optional().describe("this stage's Slurm resources, over the top-level slurm: (executor slurm only)"),
 });
 
 export const pipelineSchema = z
@@ -83,13 +91,18 @@ export const pipelineSchema = z
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     executor: z.enum(EXECUTORS).default('local').describe('where units run: local processes, BullMQ workers, or Slurm jobs (never part of a fingerprint)'),
     store: z.string().optional().describe('shared store for the bullmq executor: dir:///shared/path'),
-    bullmq: z.object({ redis: z.string().optional().describe('redis:// or rediss:// URL (prefer PIPE_REDIS_URL for one with a password)') }).strict().optional(),
+    bullmq: z
+      .object({ redis: z.string().optional().describe('redis:// or rediss:// URL (prefer PIPE_REDIS_URL for one with a password)') })
+      .strict()
+      .optional(),
     slurm: slurmResourcesSchema.optional(),
     data: dataSchema.optional(),
     train: trainSettingsSchema.partial().optional().describe('training defaults for every train/tune stage'),
     model_params: modelParamsSchema.optional(),
     stages: z.record(z.string().regex(STAGE_NAME, 'stage names are letters, digits, _ and -, starting with a letter'), z.looseObject(stageBaseSchema.shape)),
-    profiles: z.record(z.string().regex(PROFILE_NAME, 'profile names are letters, digits, _ and -, starting with a letter'), z.record(z.string(), z.unknown())).optional(),
+    profiles: z
+      .record(z.string().regex(PROFILE_NAME, 'profile names are letters, digits, _ and -, starting with a letter'), z.record(z.string(), z.unknown()))
+      .optional(),
     verify: z
       .object({
         relative_tolerance: z.number().min(0).default(0).describe('allowed relative difference of metrics on the same backend'),

@@ -23,14 +23,21 @@ export function fitBins(train: ArrayLike<number>, classes: number, rule: BinRule
   if (!Number.isInteger(classes) || classes < 2) throw new DataError(`bins need at least 2 classes, got ${classes}`);
   const values = Array.from(train).filter((v) => Number.isFinite(v));
   const needed = rule === 'quantile' ? classes : 2;
-  if (values.length < needed) throw new DataError(`cannot fit ${classes} ${rule} bins on ${values.length} finite training value${values.length === 1 ? '' : 's'}`);
+  if (values.length < needed)
+    throw new DataError(`cannot fit ${classes} ${rule} bins on ${values.length} finite training value${values.length === 1 ? '' : 's'}`);
   const sorted = values.sort((a, b) => a - b);
   const lo = sorted[0]!;
   const hi = sorted[sorted.length - 1]!;
-  const edges = Array.from({ length: classes - 1 }, (_, k) => (rule === 'quantile' ? quantileSorted(sorted, (k + 1) / classes) : lo + ((hi - lo) * (k + 1)) / classes));
+  const edges = Array.from({ length: classes - 1 }, (_, k) =>
+    rule === 'quantile' ? quantileSorted(sorted, (k + 1) / classes) : lo + ((hi - lo) * (k + 1)) / classes,
+  );
   for (let k = 1; k < edges.length; k++) {
     if (!(edges[k]! > edges[k - 1]!)) {
-      throw new DataError(`the training values give ${rule} bin edges that coincide (${edges[k - 1]} twice): too many ties for ${classes} classes`, undefined, 'use fewer classes, or bins: uniform');
+      throw new DataError(
+        `the training values give ${rule} bin edges that coincide (${edges[k - 1]} twice): too many ties for ${classes} classes`,
+        undefined,
+        'use fewer classes, or bins: uniform',
+      );
     }
   }
   return { rule, edges };

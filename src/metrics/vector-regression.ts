@@ -16,7 +16,8 @@ export interface TargetMetrics {
 /** `pred` and `truth` hold n × targets values, row-major. */
 export function perTargetMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>, targets: number): TargetMetrics[] {
   if (pred.length !== truth.length) throw new RangeError(`prediction has ${pred.length} values, target ${truth.length}`);
-  if (!Number.isInteger(targets) || targets < 1 || truth.length % targets !== 0) throw new RangeError(`${truth.length} values do not split into rows of ${targets} targets`);
+  if (!Number.isInteger(targets) || targets < 1 || truth.length % targets !== 0)
+    throw new RangeError(`${truth.length} values do not split into rows of ${targets} targets`);
   const n = truth.length / targets;
   if (n === 0) throw new RangeError('no samples to evaluate');
   return Array.from({ length: targets }, (_, t) => {

@@ -73,7 +73,13 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
       await job.updateData({ ...w, refusedBy, firstRefusal });
       const live = await queue.getWorkersCount().catch(() => 0);
       if (refusedBy.length >= Math.max(1, live) && Date.now() - firstRefusal >= refusalGraceMs()) {
-        throw new UnrecoverableError(encodeFailure({ reason: 'worker-mismatch', message: `every worker refused it: ${message}`, hint: 'check out the runner\'s commit (and npm install) on the workers' }));
+        throw new UnrecoverableError(
+          encodeFailure({
+            reason: 'worker-mismatch',
+            message: `every worker refused it: ${message}`,
+            hint: "check out the runner's commit (and npm install) on the workers",
+          }),
+        );
       }
       return backOff(500);
     }
@@ -92,10 +98,12 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
       const sync = () => {
         if (dirty) return;
         dirty = true;
-        pending = pending.then(async () => {
-          dirty = false;
-          if (existsSync(workDir)) await o.store.setRef(ref, await o.store.putTree(workDir));
-        }).catch((err) => o.log(`checkpoint upload failed: ${(err as Error).message}`));
+        pending = pending
+          .then(async () => {
+            dirty = false;
+            if (existsSync(workDir)) await o.store.setRef(ref, await o.store.putTree(workDir));
+          })
+          .catch((err) => o.log(`checkpoint upload failed: ${(err as Error).message}`));
       };
       const done = await pool.run(local, (text) => {
         void job.updateProgress({ text, worker: me } satisfies WireProgress).catch(() => {});

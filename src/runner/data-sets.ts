@@ -14,7 +14,6 @@ import { SET_NAMES } from '../data/set-names.js';
 import { PipeError } from '../failure/pipe-error.js';
 import { FLOOD_GENERATOR_VERSION, SPLIT_VERSION } from '../data/versions.js';
 
-
 /** The content hash of each data set, computed without generating anything. */
 export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<string, string>> {
   if (!p.data) return {};
@@ -31,12 +30,23 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
       let kind: string | undefined;
       try {
         const st = statSync(abs);
-        kind = st.isFile() ? undefined : st.isDirectory() ? 'a folder' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : 'not a regular file';
+        kind = st.isFile()
+          ? undefined
+          : st.isDirectory()
+            ? 'a folder'
+            : st.isCharacterDevice() || st.isBlockDevice()
+              ? 'a device'
+              : st.isFIFO()
+                ? 'a pipe'
+                : 'not a regular file';
       } catch {
         // missing: reported below
       }
       // a folder or a device (/dev/zero) is never data: hashing one would fail or never end
-      if (kind) throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) is ${kind}, not a regular file`, { hint: `point data.files.${k} at a .npy/.npz file (paths are relative to ${p.displayName})` });
+      if (kind)
+        throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) is ${kind}, not a regular file`, {
+          hint: `point data.files.${k} at a .npy/.npz file (paths are relative to ${p.displayName})`,
+        });
       const h = await stat.hash(abs);
       if (!h) throw new PipeError('data-invalid', `data file '${rel}' (data.files.${k}) does not exist`, { hint: `paths are relative to ${p.displayName}` });
       files[k] = h;
@@ -48,7 +58,14 @@ export async function dataHashes(p: Pipeline, stat: StatCache): Promise<Record<s
 }
 
 /** Folder holding the set's arrays (x.npy, y.npy, simulation.npy, meta.json), generating it on first use. */
-export async function materialiseData(p: Pipeline, store: CacheStore, hashes: Record<string, string>, set: string, log: (m: string) => void, signal?: AbortSignal): Promise<string> {
+export async function materialiseData(
+  p: Pipeline,
+  store: CacheStore,
+  hashes: Record<string, string>,
+  set: string,
+  log: (m: string) => void,
+  signal?: AbortSignal,
+): Promise<string> {
   const key = hashes[set];
   if (!key) throw new PipeError('config-invalid', `unknown data set '${set}'`);
   const hit = await store.get('data', key);

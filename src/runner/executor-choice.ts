@@ -26,7 +26,10 @@ export function executorName(flags: ExecutorFlags, p: Pipeline): ExecutorName {
 
 export function storeUrl(flags: ExecutorFlags, p: Pipeline | undefined, where: string): string {
   const url = flags.store ?? process.env.PIPE_STORE_URL ?? p?.store;
-  if (!url) throw new PipeError('usage', `${where}: no shared store`, { hint: 'give --store dir:///shared/path (or PIPE_STORE_URL, or store: in pipeline.yaml): a folder the runner and every worker can reach' });
+  if (!url)
+    throw new PipeError('usage', `${where}: no shared store`, {
+      hint: 'give --store dir:///shared/path (or PIPE_STORE_URL, or store: in pipeline.yaml): a folder the runner and every worker can reach',
+    });
   return url;
 }
 
@@ -35,7 +38,13 @@ export function redisUrl(flags: ExecutorFlags, p: Pipeline | undefined, where: s
 }
 
 /** The executor for a run, or undefined for the local pool (runPlan's default). */
-export async function makeExecutor(flags: ExecutorFlags, p: Pipeline, paths: ProjectPaths, warn: (m: string) => void, onJob?: (stage: string, unit: string, id: string) => void): Promise<Executor | undefined> {
+export async function makeExecutor(
+  flags: ExecutorFlags,
+  p: Pipeline,
+  paths: ProjectPaths,
+  warn: (m: string) => void,
+  onJob?: (stage: string, unit: string, id: string) => void,
+): Promise<Executor | undefined> {
   const name = executorName(flags, p);
   if (name === 'local') return undefined;
   if (name === 'bullmq') {

@@ -49,12 +49,24 @@ interface Tracked {
 
 const PIPE_BIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const RESUBMIT = new Set(['NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'REQUEUED']);
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'SPECIAL_EXIT', 'REVOKED']);
+const TERMINAL = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'SPECIAL_EXIT',
+  'REVOKED',
+]);
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
       resolve({ code, stdout, stderr: stderr || (err && code === 127 ? String(err.message) : '') });
     });
   });
@@ -79,14 +91,18 @@ export function stateFailure(state: string, jobId: string, exitCode: string, log
   switch (state) {
     case 'OUT_OF_MEMORY': {
       const mem = opts.find((o) => o.startsWith('--mem='));
-      return new PipeError('stage-failed', `Slurm job ${jobId} ran out of memory (OUT_OF_MEMORY${mem ? `, ${mem}` : ''})${tail}`, { hint: 'raise slurm.mem for this stage in pipeline.yaml and run again (finished units are cached)' });
+      return new PipeError('stage-failed', `Slurm job ${jobId} ran out of memory (OUT_OF_MEMORY${mem ? `, ${mem}` : ''})${tail}`, {
+        hint: 'raise slurm.mem for this stage in pipeline.yaml and run again (finished units are cached)',
+      });
     }
     case 'TIMEOUT':
       return new PipeError('stage-failed', `Slurm job ${jobId} hit its time limit (TIMEOUT)`, {
         hint: 'raise slurm.time for this stage; the next `pipe run` resubmits the unit and it resumes from its last epoch checkpoint',
       });
     case 'CANCELLED':
-      return new PipeError('stage-failed', `Slurm job ${jobId} was cancelled (CANCELLED, e.g. scancel)`, { hint: 'run again: the unit resumes from its checkpoint' });
+      return new PipeError('stage-failed', `Slurm job ${jobId} was cancelled (CANCELLED, e.g. scancel)`, {
+        hint: 'run again: the unit resumes from its checkpoint',
+      });
     case 'NODE_FAIL':
     case 'PREEMPTED':
     case 'BOOT_FAIL':
@@ -134,7 +150,17 @@ export class SlurmExecutor implements Executor {
     await mkdir(dir, { recursive: true });
     const unitFile = join(dir, 'unit.json');
     await writeFile(unitFile, JSON.stringify(job));
-    const t: Omit<Tracked, 'jobId' | 'resolve' | 'reject'> = { job, dir, log: join(dir, 'job.log'), events: join(dir, 'events.jsonl'), read: 0, started: false, resubmits: 0, onProgress, onStart };
+    const t: Omit<Tracked, 'jobId' | 'resolve' | 'reject'> = {
+      job,
+      dir,
+      log: join(dir, 'job.log'),
+      events: join(dir, 'events.jsonl'),
+      read: 0,
+      started: false,
+      resubmits: 0,
+      onProgress,
+      onStart,
+    };
     const jobId = await this.submit(t);
     return new Promise<UnitDone>((resolve, reject) => {
       this.tracked.set(jobId, { ...t, jobId, resolve, reject });
@@ -151,7 +177,9 @@ export class SlurmExecutor implements Executor {
     t.read = 0;
     const script = join(t.dir, 'job.sh');
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    await writeFile(script, `#!/bin/sh\ncd ${q(this.o.pipeline.dir)}\nexec ${q(process.execPath)} ${q(PIPE_BIN)} unit ${q(join(t.dir, 'unit.json'))}\n`, { mode: 0o755 });
+    await writeFile(script, `#!/bin/sh\ncd ${q(this.o.pipeline.dir)}\nexec ${q(process.execPath)} ${q(PIPE_BIN)} unit ${q(join(t.dir, 'unit.json'))}\n`, {
+      mode: 0o755,
+    });
     const args = ['--parsable', `--job-name=${this.runTag}`, `--output=${t.log}`, `--chdir=${this.o.pipeline.dir}`, ...this.opts(t.job), script];
     const r = await run('sbatch', args);
     const id = r.stdout.trim().split(';')[0] ?? '';
@@ -264,7 +292,10 @@ export class SlurmExecutor implements Executor {
 
   private async outcome(t: Tracked): Promise<UnitEvent | undefined> {
     try {
-      const lines = (await readFile(t.events, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as UnitEvent);
+      const lines = (await readFile(t.events, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as UnitEvent);
       return lines.reverse().find((e) => e.t !== 'progress');
     } catch {
       return undefined;

@@ -84,7 +84,17 @@ export class UnitPacker {
 
   async pack(job: UnitJob): Promise<WireUnit> {
     const m = (v: Json) => mapStrings(v, (s) => this.marker(s));
-    return { key: job.key, checks: job.checks, stage: job.stage, kind: job.kind, id: job.id, payload: await m(job.payload), locals: await m(job.locals), backend: job.backend, cores: job.cores };
+    return {
+      key: job.key,
+      checks: job.checks,
+      stage: job.stage,
+      kind: job.kind,
+      id: job.id,
+      payload: await m(job.payload),
+      locals: await m(job.locals),
+      backend: job.backend,
+      cores: job.cores,
+    };
   }
 }
 

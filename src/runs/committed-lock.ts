@@ -10,7 +10,9 @@ import type { LockFile } from '../cache/lock-file.js';
 
 export function committedLock(lockPath: string, dir: string): LockFile | undefined {
   try {
-    return parse(execFileSync('git', ['show', `HEAD:./${relative(dir, lockPath)}`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as LockFile;
+    return parse(
+      execFileSync('git', ['show', `HEAD:./${relative(dir, lockPath)}`], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    ) as LockFile;
   } catch {
     return existsSync(lockPath) ? (parse(readFileSync(lockPath, 'utf8')) as LockFile) : undefined;
   }

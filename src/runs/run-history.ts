@@ -77,6 +77,11 @@ export function resolveRun(runs: RunState[], ref: string): RunState {
   if (hits.length === 1) return hits[0]!;
   if (hits.length > 1) throw new PipeError('usage', `run '${ref}' is ambiguous: ${hits.map((r) => r.id).join(', ')}`, { hint: 'give more of the run id' });
   throw new PipeError('usage', `no run '${ref}' in .pipe/runs`, {
-    hint: runs.length ? `recent runs: ${runs.slice(-3).map((r) => r.id).join(', ')} (see \`pipe runs\`), or \`lock\` for the committed lock` : 'no run is recorded yet: `pipe run` records one',
+    hint: runs.length
+      ? `recent runs: ${runs
+          .slice(-3)
+          .map((r) => r.id)
+          .join(', ')} (see \`pipe runs\`), or \`lock\` for the committed lock`
+      : 'no run is recorded yet: `pipe run` records one',
   });
 }

@@ -57,7 +57,18 @@ export function foldRun(events: RunEvent[], alive: (start: RunStart) => boolean)
   const start = events[0];
   if (start?.type !== 'run-start') return undefined;
   const stages = new Map<string, StageView>(
-    start.plan.map((p) => [p.name, { name: p.name, kind: p.kind, needs: p.needs, state: p.action === 'fresh' ? 'fresh' : 'queued', reasons: p.reasons, fingerprint: p.fingerprint, units: [] }]),
+    start.plan.map((p) => [
+      p.name,
+      {
+        name: p.name,
+        kind: p.kind,
+        needs: p.needs,
+        state: p.action === 'fresh' ? 'fresh' : 'queued',
+        reasons: p.reasons,
+        fingerprint: p.fingerprint,
+        units: [],
+      },
+    ]),
   );
   const run: RunState = { id: start.id, status: 'running', start, stages: [...stages.values()], warnings: [], last: start.t };
   const unitOf = (stage: StageView, id: string): UnitView => {

@@ -9,7 +9,9 @@ import { headline, type RunState } from './run-state.js';
 export type RunSummary = ReturnType<typeof runSummary>;
 
 export function runSummary(run: RunState, prev: RunState | undefined) {
-  const changed = prev ? compareRuns(comparableRun(prev), comparableRun(run)).params.map((c) => ({ path: c.path, old: c.old, new: c.new, stages: c.stages })) : [];
+  const changed = prev
+    ? compareRuns(comparableRun(prev), comparableRun(run)).params.map((c) => ({ path: c.path, old: c.old, new: c.new, stages: c.stages }))
+    : [];
   const h = headline(run.end?.metrics);
   return {
     id: run.id,
@@ -27,4 +29,3 @@ export function runSummary(run: RunState, prev: RunState | undefined) {
     stages: run.stages.map((s) => ({ name: s.name, state: s.state, seconds: s.outcome ? Number(s.outcome.seconds.toFixed(1)) : null })),
   };
 }
-

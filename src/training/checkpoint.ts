@@ -65,7 +65,11 @@ export async function writeCheckpoint(dir: string, ckpt: Checkpoint): Promise<vo
  * The checkpoint in `dir`, or null when there is none or it belongs to another configuration. A damaged one
  * (truncated by a full disk, edited) is discarded with a warning: the training restarts from epoch 0.
  */
-export async function readCheckpoint(dir: string, key: string, warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): Promise<Checkpoint | null> {
+export async function readCheckpoint(
+  dir: string,
+  key: string,
+  warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
+): Promise<Checkpoint | null> {
   try {
     return await parseCheckpoint(dir, key);
   } catch (err) {

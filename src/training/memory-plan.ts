@@ -141,7 +141,11 @@ export function planMicroBatch(opts: {
   const { batch, shards, footprint, limit, what } = opts;
   const wanted = opts.setting === undefined || opts.setting === 'auto' ? batch : Math.min(opts.setting, batch);
   const plan = (micro: number): MemoryPlan => ({
-    micro, batch, steps: Math.ceil(batch / micro), limit, footprint,
+    micro,
+    batch,
+    steps: Math.ceil(batch / micro),
+    limit,
+    footprint,
     estimate: footprint === null ? null : bytesFor(micro),
   });
   if (footprint === null || limit === null) return plan(wanted);
@@ -153,17 +157,16 @@ export function planMicroBatch(opts: {
   const largest = footprint.perSample > 0 ? Math.floor((budget - footprint.base - extra) / footprint.perSample) * shards : batch;
   const numbers =
     `a step on ${wanted} sample${wanted === 1 ? '' : 's'} needs about ${formatBytes(bytesFor(wanted))} of tensors ` +
-    `(${formatBytes(footprint.perSample)} per sample${shards > 1 ? ` on each of ${shards} threads` : ''}, plus ${formatBytes(footprint.base + extra)} for weights, optimizer state and gradients); ` +
+    `(${formatBytes(footprint.perSample)} per sample${shards > 1 ? ` on each of ${shards} threads` : ''}, plus ${formatBytes(footprint.base + extra)} ` +
+      `for weights, optimizer state and gradients); ` +
     `the ${tf.getBackend()} backend can address ${formatBytes(limit)}, of which pipe plans to fill ${Math.round(HEAP_MARGIN * 100)} %`;
   if (footprint.one === null || largest < 1 || footprint.one + extra > budget) {
     const needs =
       footprint.one === null
         ? `does not fit in the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`
-        : `needs about ${formatBytes(footprint.one + extra)} of tensors; pipe plans to fill at most ${Math.round(HEAP_MARGIN * 100)} % (${formatBytes(budget)}) of the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`;
-    throw new OutOfMemoryError(
-      `${what}, batch ${batch}: even one sample does not fit: a step on one sample ${needs}`,
-      SHRINK_MODEL_HINT,
-    );
+        : `needs about ${formatBytes(footprint.one + extra)} of tensors; pipe plans to fill at most ${Math.round(HEAP_MARGIN * 100)} % ` +
+          `(${formatBytes(budget)}) of the ${formatBytes(limit)} the ${tf.getBackend()} backend can address`;
+    throw new OutOfMemoryError(`${what}, batch ${batch}: even one sample does not fit: a step on one sample ${needs}`, SHRINK_MODEL_HINT);
   }
   if (opts.setting === undefined || opts.setting === 'auto') return plan(Math.min(batch, largest));
   // An explicit micro-batch is the user's call; refuse it only when it cannot fit at all.

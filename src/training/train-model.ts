@@ -68,7 +68,8 @@ export class DivergedError extends PipeError {
   ) {
     super(
       'diverged',
-      `training diverged in epoch ${epoch} (the loss is NaN or infinite${Number.isFinite(lastGoodLoss) ? `; the last finite epoch loss was ${lastGoodLoss}` : ' from the first epoch on'})`,
+      `training diverged in epoch ${epoch} (the loss is NaN or ` +
+        `infinite${Number.isFinite(lastGoodLoss) ? `; the last finite epoch loss was ${lastGoodLoss}` : ' from the first epoch on'})`,
       { hint: 'lower the learning rate, or set train.clip_norm in pipeline.yaml' },
     );
   }
@@ -182,9 +183,15 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     .digest('hex');
 
   let state: CheckpointState = {
-    key, epochsDone: 0, rng: rng.getState(), optimizerStep: 0,
-    history: { train: [], val: [], lr: [] }, plateau: schedule.getState(),
-    early: { best: Infinity, bestEpoch: -1, wait: 0 }, seconds: 0, finished: null,
+    key,
+    epochsDone: 0,
+    rng: rng.getState(),
+    optimizerStep: 0,
+    history: { train: [], val: [], lr: [] },
+    plateau: schedule.getState(),
+    early: { best: Infinity, bestEpoch: -1, wait: 0 },
+    seconds: 0,
+    finished: null,
   };
   let bestWeights: Float32Array[] = [];
   const ckpt = await readCheckpoint(opts.checkpointDir, key, opts.onWarning);
@@ -219,7 +226,10 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const step = (xb: tf.Tensor, yb: tf.Tensor, lr: number): number => {
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
-      update(vars.map((v) => grads[v.name]), lr);
+      update(
+        vars.map((v) => grads[v.name]),
+        lr,
+      );
       return value;
     });
     const v = value.dataSync()[0];
@@ -273,8 +283,13 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const sharded: ShardedStep | null =
     shards > 1
       ? startShards({
-          model, shards, loss, lossName: config.loss, huberDelta: config.huberDelta,
-          xShape: xs, yShape: ys,
+          model,
+          shards,
+          loss,
+          lossName: config.loss,
+          huberDelta: config.huberDelta,
+          xShape: xs,
+          yShape: ys,
         })
       : null;
 
@@ -336,7 +351,10 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
       state.plateau = schedule.getState();
       if (status !== 'complete' || epoch + 1 === config.epochs) state.finished = status;
       await writeCheckpoint(opts.checkpointDir, {
-        state, weights: readWeights(allVars), slots: readWeights(optimizer.slots.flat()), best: bestWeights,
+        state,
+        weights: readWeights(allVars),
+        slots: readWeights(optimizer.slots.flat()),
+        best: bestWeights,
       });
       opts.onEpoch?.({ epoch, epochs: config.epochs, train: trainLoss, val: valLoss, lr: lr0, seconds });
     }
@@ -354,10 +372,14 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     model,
     result: {
       history: {
-        train: h.train, val: h.val, lr: h.lr, dummy,
+        train: h.train,
+        val: h.val,
+        lr: h.lr,
+        dummy,
         bestEpoch: es !== undefined ? state.early.bestEpoch : bestEpoch,
         stoppedEpoch: h.train.length - 1,
-        seconds: state.seconds, loss: config.loss,
+        seconds: state.seconds,
+        loss: config.loss,
       },
       status,
     },

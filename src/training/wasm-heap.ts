@@ -53,7 +53,8 @@ export function guardWasmMalloc(backend: unknown): void {
       throw new OutOfMemoryError(
         // p + n past the 4 GiB end: the size wrapped around in wasm's 32-bit malloc, as unusable as 0.
         p === 0 || limit >= WASM_HEAP_MAX
-          ? `the wasm heap is full: allocating ${formatBytes(n)} failed with ${formatBytes(wasm.HEAPU8.length)} of the ${formatBytes(limit)} it can address taken`
+          ? `the wasm heap is full: allocating ${formatBytes(n)} failed with ${formatBytes(wasm.HEAPU8.length)} of the ${formatBytes(limit)} it can ` +
+            `address taken`
           : `allocating ${formatBytes(n)} would take the wasm heap past its ${formatBytes(limit)} cap (${HEAP_ENV})`,
       );
     }

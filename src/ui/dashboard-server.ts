@@ -58,7 +58,10 @@ class RunCache {
   }
 
   runs(): RunState[] {
-    return [...this.logs.keys()].sort().map((id) => this.run(id)).filter((r): r is RunState => !!r);
+    return [...this.logs.keys()]
+      .sort()
+      .map((id) => this.run(id))
+      .filter((r): r is RunState => !!r);
   }
 }
 
@@ -75,7 +78,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const clients = new Set<ServerResponse>();
   // A run that is still running can turn into an interrupted one without writing anything (kill -9):
   // its state is pushed again on every look until it is no longer running.
-  const live = new Set<string>(cache.runs().filter((r) => r.status === 'running').map((r) => r.id));
+  const live = new Set<string>(
+    cache
+      .runs()
+      .filter((r) => r.status === 'running')
+      .map((r) => r.id),
+  );
 
   const push = (res: ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const summaries = () => {
@@ -87,7 +95,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       const changed = new Set([...grown, ...live]);
       if (!changed.size) return;
       const states = [...changed].map((id) => cache.run(id)).filter((r): r is RunState => !!r);
-      for (const s of states) (s.status === 'running' ? live.add(s.id) : live.delete(s.id));
+      for (const s of states) s.status === 'running' ? live.add(s.id) : live.delete(s.id);
       if (!clients.size) return;
       const list = summaries();
       for (const c of clients) {
@@ -115,7 +123,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     // Read-only, and only for pages served from this address (a page elsewhere cannot use DNS rebinding to read it).
     const host = req.headers.host ?? '';
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'read-only' });
-    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host) && o.host !== '0.0.0.0' && !host.startsWith(`${o.host}:`)) return json(res, 403, { error: 'unexpected Host header' });
+    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host) && o.host !== '0.0.0.0' && !host.startsWith(`${o.host}:`))
+      return json(res, 403, { error: 'unexpected Host header' });
     const url = new URL(req.url ?? '/', 'http://local');
     const p = url.pathname;
     res.setHeader('x-content-type-options', 'nosniff');
@@ -141,7 +150,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (!sa || !sb) return json(res, 404, { error: `no run ${!sa ? a : b}` });
       const curves = (ref: string) => {
         const r = ref === 'lock' ? undefined : cache.run(ref);
-        return Object.fromEntries((r?.stages ?? []).flatMap((s) => s.units.filter((u) => u.epochs.length).map((u) => [`${s.name}/${u.id}`, u.epochs.map((e) => e.val)])));
+        return Object.fromEntries(
+          (r?.stages ?? []).flatMap((s) => s.units.filter((u) => u.epochs.length).map((u) => [`${s.name}/${u.id}`, u.epochs.map((e) => e.val)])),
+        );
       };
       return json(res, 200, { comparison: compareRuns(sa, sb), curves: { old: curves(a), new: curves(b) } });
     }

@@ -87,7 +87,13 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
       },
       onWarning: (m) => ctx.progress(`warning: ${m}`),
       onEpoch: (r) =>
-        ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`, { epoch: r.epoch, epochs: r.epochs, train: r.train, val: r.val, seconds: r.seconds }),
+        ctx.progress(`epoch ${r.epoch + 1}/${r.epochs} train ${r.train.toPrecision(4)} val ${r.val.toPrecision(4)} (${r.seconds.toFixed(1)} s)`, {
+          epoch: r.epoch,
+          epochs: r.epochs,
+          train: r.train,
+          val: r.val,
+          seconds: r.seconds,
+        }),
       shouldStop: pruneCheck,
     }));
   } catch (err) {
@@ -139,7 +145,11 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const mean = (v: number[]) => (v.length ? v.reduce((x, y) => x + y, 0) / v.length : null);
   await writeFile(
     join(ctx.outDir, 'samples.json'),
-    JSON.stringify({ val: { simulation: Array.from(val.simulation), loss: valLoss }, train_inference_loss: mean(trainLoss), val_inference_loss: mean(valLoss) }, null, 1),
+    JSON.stringify(
+      { val: { simulation: Array.from(val.simulation), loss: valLoss }, train_inference_loss: mean(trainLoss), val_inference_loss: mean(valLoss) },
+      null,
+      1,
+    ),
   );
   const summary: FitSummary = {
     model: payload.model,

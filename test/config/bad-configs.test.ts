@@ -52,7 +52,12 @@ interface Case {
   not?: RegExp;
 }
 
-const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), 'stages: {}', ''].join('\n');
+const BOMB = [
+  'a: &a [x, x, x, x, x, x, x, x, x]',
+  ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+  'stages: {}',
+  '',
+].join('\n');
 
 const CASES: Case[] = [
   { name: 'YAML syntax', edit: ['  flood: { grid: 16,', '  flood: { grid: 16,,'], message: /YAML syntax/, at: 'flood: { grid: 16,,' },
@@ -136,18 +141,59 @@ const CASES: Case[] = [
   { name: 'unknown --stage', args: ['--stage', 'Z'], message: /--stage Z: no such stage/ },
   { name: 'bad --jobs', args: ['--jobs', '0'], message: /--jobs 0: expected a whole number/ },
   { name: 'unknown --backend', args: ['--backend', 'gpu'], message: /argument 'gpu' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu/ },
-  { name: 'misspelt stage key names the stage', edit: ['    cmd: echo hi', '    cmdd: echo hi'], message: /unknown key 'cmdd' in stage 'prep' \(did you mean 'cmd'\?\)/, not: /top level/, at: 'cmdd: echo hi' },
+  {
+    name: 'misspelt stage key names the stage',
+    edit: ['    cmd: echo hi', '    cmdd: echo hi'],
+    message: /unknown key 'cmdd' in stage 'prep' \(did you mean 'cmd'\?\)/,
+    not: /top level/,
+    at: 'cmdd: echo hi',
+  },
   { name: 'NaN', edit: ['  epochs: 2', '  epochs: .nan'], message: /'train.epochs': expected number, got NaN/, not: /null/, at: 'epochs: .nan' },
   { name: 'YAML alias bomb', file: BOMB, message: /YAML aliases expand too far/ },
-  { name: '--set on a stage that does not exist', args: ['--set', 'stages.Q.trials=3'], message: /--set stages.Q.trials=3: no stage 'Q' in pipeline.yaml/, not: /pipeline\.yaml:\d+:\d+/ },
+  {
+    name: '--set on a stage that does not exist',
+    args: ['--set', 'stages.Q.trials=3'],
+    message: /--set stages.Q.trials=3: no stage 'Q' in pipeline.yaml/,
+    not: /pipeline\.yaml:\d+:\d+/,
+  },
   { name: 'unknown --stage gets no far-fetched suggestion', args: ['--stage', 'E'], message: /--stage E: no such stage/, not: /did you mean/ },
-  { name: 'split.small larger than the simulations', edit: ['  split: { small: 3, test: 2 }', '  split: { small: 9, test: 2 }'], message: /split.small \(9\) \+ split.test \(2\) leaves fewer than 2 of the \d+ simulations of data.flood for big/, at: 'split: { small: 9' },
+  {
+    name: 'split.small larger than the simulations',
+    edit: ['  split: { small: 3, test: 2 }', '  split: { small: 9, test: 2 }'],
+    message: /split.small \(9\) \+ split.test \(2\) leaves fewer than 2 of the \d+ simulations of data.flood for big/,
+    at: 'split: { small: 9',
+  },
   { name: 'flood size far beyond any study', edit: ['simulations: 7,', 'simulations: 15000000,'], message: /cell-steps is over pipe's limit/, at: 'flood: {' },
-  { name: 'profile name with path segments (declared)', edit: ['profiles:\n  ci:', "profiles:\n  'evil/../../../x':\n    train: { epochs: 1 }\n  ci:"], message: /profile names are letters, digits/, at: "'evil/../../../x':" },
-  { name: 'profile name with path segments (--profile)', args: ['--profile', 'evil/../../../x'], message: /--profile "evil\/..\/..\/..\/x": profile names are letters, digits/ },
-  { name: "foreach item '..'", edit: ['    cmd: echo hi', '    cmd: echo hi\n    foreach: [a, ".."]'], message: /'\.' and '\.\.' are not allowed/, at: 'foreach: [a, ".."]' },
-  { name: 'forced backend that is not installed, --dry-run', args: ['--backend', 'tensorflow', '--dry-run'], message: /backend tensorflow was forced, but/, not: /would run/, code: 4 },
-  { name: 'forced backend that is not installed', args: ['--backend', 'tensorflow'], message: /backend tensorflow was forced, but @tensorflow\/tfjs-node\(-gpu\) is not installed/, code: 4 },
+  {
+    name: 'profile name with path segments (declared)',
+    edit: ['profiles:\n  ci:', "profiles:\n  'evil/../../../x':\n    train: { epochs: 1 }\n  ci:"],
+    message: /profile names are letters, digits/,
+    at: "'evil/../../../x':",
+  },
+  {
+    name: 'profile name with path segments (--profile)',
+    args: ['--profile', 'evil/../../../x'],
+    message: /--profile "evil\/..\/..\/..\/x": profile names are letters, digits/,
+  },
+  {
+    name: "foreach item '..'",
+    edit: ['    cmd: echo hi', '    cmd: echo hi\n    foreach: [a, ".."]'],
+    message: /'\.' and '\.\.' are not allowed/,
+    at: 'foreach: [a, ".."]',
+  },
+  {
+    name: 'forced backend that is not installed, --dry-run',
+    args: ['--backend', 'tensorflow', '--dry-run'],
+    message: /backend tensorflow was forced, but/,
+    not: /would run/,
+    code: 4,
+  },
+  {
+    name: 'forced backend that is not installed',
+    args: ['--backend', 'tensorflow'],
+    message: /backend tensorflow was forced, but @tensorflow\/tfjs-node\(-gpu\) is not installed/,
+    code: 4,
+  },
 ];
 
 for (const c of CASES) {

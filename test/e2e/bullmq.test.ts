@@ -13,7 +13,11 @@ import { Project, exitOf, waitFor } from './rig.js';
 import { shellPipeline } from './shell-pipeline.js';
 import { RedisServer } from './redis-rig.js';
 
-const lockBody = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+const lockBody = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 
 interface Rig {
   redis: RedisServer;
@@ -56,7 +60,7 @@ function shellFiles(input = 'hello\n'): Record<string, string> {
   return { 'pipeline.yaml': shellPipeline(), 'input.txt': input };
 }
 
-test('a shell study through two workers: the local run\'s lock, every unit exactly once, on the workers', async (t) => {
+test("a shell study through two workers: the local run's lock, every unit exactly once, on the workers", async (t) => {
   const r = await rig(t);
   const local = copy(r, shellFiles());
   assert.equal(local.run(['run', '--no-plots']).code, 0);
@@ -81,7 +85,7 @@ test('a shell study through two workers: the local run\'s lock, every unit exact
   assert.match(runner.run(['run', '--no-plots']).stderr, /nothing to do/);
 });
 
-test('a worker whose checkout differs in a file of the unit\'s key refuses it, naming the file; a matching worker runs it', async (t) => {
+test("a worker whose checkout differs in a file of the unit's key refuses it, naming the file; a matching worker runs it", async (t) => {
   const r = await rig(t);
   const runner = copy(r, shellFiles());
   const odd = copy(r, shellFiles('edited\n'));
@@ -153,7 +157,8 @@ test('two runners of the same study against one Redis: every unit runs once', as
   assert.equal(ea.code, 0, ra.output());
   assert.equal(eb.code, 0, rb.output());
   assert.equal(lockBody(a.read('pipeline.lock')), lockBody(b.read('pipeline.lock')));
-  for (const u of ['prep', 'report', 'train-a', 'train-b', 'train-c', 'train-d']) assert.equal(w[0]!.count(u) + w[1]!.count(u), 1, `${u} ran once for both runners`);
+  for (const u of ['prep', 'report', 'train-a', 'train-b', 'train-c', 'train-d'])
+    assert.equal(w[0]!.count(u) + w[1]!.count(u), 1, `${u} ran once for both runners`);
 });
 
 const ML = `data:
@@ -178,7 +183,11 @@ test('kill -9 of a worker mid-training: another worker resumes the unit from its
   const run = runner.spawn(['run', '--no-plots', ...bullmq(r)]);
   const refs = join(r.storeDir, 'refs', 'checkpoints');
   const epochs = () => [...run.output().matchAll(/A\/unet: epoch (\d+)\/60/g)].map((m) => Number(m[1]));
-  await waitFor(() => Math.max(0, ...epochs()) >= 3 && existsSync(refs) && readdirSync(refs).length === 1, 'a few epochs and a checkpoint in the store', 240_000);
+  await waitFor(
+    () => Math.max(0, ...epochs()) >= 3 && existsSync(refs) && readdirSync(refs).length === 1,
+    'a few epochs and a checkpoint in the store',
+    240_000,
+  );
   process.kill(-w1.pid!, 'SIGKILL');
   await exitOf(w1);
   const before = epochs();

@@ -19,8 +19,12 @@ test('executor:, slurm: (top level and per stage), store: and bullmq: change no 
   p.write(
     'pipeline.yaml',
     shellPipeline()
-      .replace('name: shell-study\n', "name: shell-study\nexecutor: slurm\nstore: dir:///tmp/nowhere\nbullmq: { redis: 'redis://127.0.0.1:1' }\nslurm: { partition: p, time: '01:00:00', mem: 2G, extra: ['--exclusive'] }\n")
-      .replace('    foreach: [a, b, c, d]\n', "    foreach: [a, b, c, d]\n    slurm: { mem: 4G, cpus_per_task: 2 }\n"),
+      .replace(
+        'name: shell-study\n',
+        "name: shell-study\nexecutor: slurm\nstore: dir:///tmp/nowhere\nbullmq: { redis: 'redis://127.0.0.1:1' }\n" +
+          "slurm: { partition: p, time: '01:00:00', mem: 2G, extra: ['--exclusive'] }\n",
+      )
+      .replace('    foreach: [a, b, c, d]\n', '    foreach: [a, b, c, d]\n    slurm: { mem: 4G, cpus_per_task: 2 }\n'),
   );
   const st = p.run(['status']);
   assert.equal(st.code, 0, st.stderr);

@@ -71,19 +71,28 @@ stages:
 
 const PTY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'e2e', 'pty-run.py');
 
-test('Ctrl-C in a real terminal (listr2 progress): exit 130 with pipe\'s message, the lock released, the next run resumes', { skip: !existsSync('/usr/bin/python3') && 'needs python3 for a pseudo-terminal' }, (t) => {
-  const p = new Project({ 'pipeline.yaml': shellPipeline(), 'input.txt': 'hello\n', 'slow-b': '' });
-  t.after(() => p.cleanup());
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
-  delete env.CI;
-  const r = spawnSync('/usr/bin/python3', [PTY, join(p.dir, 'counts', 'train-b'), process.execPath, PIPE_BIN, 'run', '--jobs', '1'], { cwd: p.dir, env, encoding: 'utf8', timeout: 200_000 });
-  const out = r.stdout;
-  assert.match(out, /EXIT 130\n$/, out);
-  assert.match(out, /SIGINT received, stopping workers/);
-  assert.match(out, /error: interrupted during train; finished units are cached/);
-  assert.ok(!p.exists('.pipe/run-lock'), 'run lock released');
-  p.rm('slow-b');
-  const again = p.runJson(['run']);
-  assert.equal(again.result.code, 0, again.result.stderr);
-  assert.deepEqual(again.stages.train!.units, { ran: 3, reused: 1 });
-});
+test(
+  "Ctrl-C in a real terminal (listr2 progress): exit 130 with pipe's message, the lock released, the next run resumes",
+  { skip: !existsSync('/usr/bin/python3') && 'needs python3 for a pseudo-terminal' },
+  (t) => {
+    const p = new Project({ 'pipeline.yaml': shellPipeline(), 'input.txt': 'hello\n', 'slow-b': '' });
+    t.after(() => p.cleanup());
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+    delete env.CI;
+    const r = spawnSync('/usr/bin/python3', [PTY, join(p.dir, 'counts', 'train-b'), process.execPath, PIPE_BIN, 'run', '--jobs', '1'], {
+      cwd: p.dir,
+      env,
+      encoding: 'utf8',
+      timeout: 200_000,
+    });
+    const out = r.stdout;
+    assert.match(out, /EXIT 130\n$/, out);
+    assert.match(out, /SIGINT received, stopping workers/);
+    assert.match(out, /error: interrupted during train; finished units are cached/);
+    assert.ok(!p.exists('.pipe/run-lock'), 'run lock released');
+    p.rm('slow-b');
+    const again = p.runJson(['run']);
+    assert.equal(again.result.code, 0, again.result.stderr);
+    assert.deepEqual(again.stages.train!.units, { ran: 3, reused: 1 });
+  },
+);

@@ -15,7 +15,15 @@ import { tinyStudy } from './tiny-study.js';
 const json = <T>(text: string): T => JSON.parse(text.trim().split('\n').pop()!) as T;
 
 interface RunsJson {
-  runs: { id: string; status: string; commit: string | null; dirty: boolean | null; changed: { path: string }[]; stages: { name: string; state: string }[]; headline: { value: number } | null }[];
+  runs: {
+    id: string;
+    status: string;
+    commit: string | null;
+    dirty: boolean | null;
+    changed: { path: string }[];
+    stages: { name: string; state: string }[];
+    headline: { value: number } | null;
+  }[];
 }
 
 test('three runs are three records; --limit; what changed since the run before; gc keeps them', (t) => {
@@ -31,10 +39,23 @@ test('three runs are three records; --limit; what changed since the run before; 
   assert.equal(r.code, 0, r.stderr);
   const { runs } = json<RunsJson>(r.stdout);
   assert.equal(runs.length, 3);
-  assert.deepEqual(runs.map((x) => x.status), ['done', 'done', 'done']);
-  assert.deepEqual(runs[0]!.stages.map((s) => s.state), ['done', 'done', 'done']);
-  assert.deepEqual(runs[1]!.stages.map((s) => s.state), ['done', 'done', 'done'], 'input.txt changed: every stage re-ran');
-  assert.deepEqual(runs[2]!.changed.map((c) => c.path), ['env.LEVEL']);
+  assert.deepEqual(
+    runs.map((x) => x.status),
+    ['done', 'done', 'done'],
+  );
+  assert.deepEqual(
+    runs[0]!.stages.map((s) => s.state),
+    ['done', 'done', 'done'],
+  );
+  assert.deepEqual(
+    runs[1]!.stages.map((s) => s.state),
+    ['done', 'done', 'done'],
+    'input.txt changed: every stage re-ran',
+  );
+  assert.deepEqual(
+    runs[2]!.changed.map((c) => c.path),
+    ['env.LEVEL'],
+  );
   assert.equal(runs[0]!.commit, null, 'not a git work tree');
   assert.equal(json<RunsJson>(p.run(['runs', '--json', '--limit', '2']).stdout).runs.length, 2);
   const table = p.run(['runs']).stdout;
@@ -75,9 +96,17 @@ test('compare two runs that differ in train.lr: exactly that param, metrics old 
 
   const c = p.run(['compare', '--json']);
   assert.equal(c.code, 0, c.stderr);
-  const cmp = json<{ old: string; new: string; params: { path: string; old: unknown; new: unknown; stages: string[] }[]; metrics: { stage: string; key: string; old: number; new: number; delta?: number; changed: boolean }[] }>(c.stdout);
+  const cmp = json<{
+    old: string;
+    new: string;
+    params: { path: string; old: unknown; new: unknown; stages: string[] }[];
+    metrics: { stage: string; key: string; old: number; new: number; delta?: number; changed: boolean }[];
+  }>(c.stdout);
   assert.deepEqual([cmp.old, cmp.new], [runs[0]!.id, runs[1]!.id]);
-  assert.deepEqual(cmp.params.map((x) => [x.path, x.old, x.new]), [['train.lr', 0.002, 0.001]]);
+  assert.deepEqual(
+    cmp.params.map((x) => [x.path, x.old, x.new]),
+    [['train.lr', 0.002, 0.001]],
+  );
   assert.deepEqual(cmp.params[0]!.stages, ['A', 'B']);
   const rae = cmp.metrics.find((m) => m.stage === 'D' && m.key === 'rae_median.unet_lite.test.test')!;
   assert.ok(rae.changed, 'a different learning rate trains a different model');
@@ -89,7 +118,10 @@ test('compare two runs that differ in train.lr: exactly that param, metrics old 
 
   const vsLock = json<{ old: string; params: { path: string }[] }>(p.run(['compare', 'lock', runs[1]!.id.slice(0, 17), '--json']).stdout);
   assert.equal(vsLock.old, 'lock');
-  assert.deepEqual(vsLock.params.map((x) => x.path), ['train.lr']);
+  assert.deepEqual(
+    vsLock.params.map((x) => x.path),
+    ['train.lr'],
+  );
 
   const diff = p.run(['metrics', '--diff']);
   assert.equal(diff.code, 0, diff.stderr);

@@ -17,7 +17,8 @@ stages:
   work:
     kind: shell
     foreach: [a, b]
-    cmd: 'echo x >> counts/work-$PIPE_ITEM; i=0; while [ ! -f go-$PIPE_ITEM ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; echo "$PIPE_ITEM done" > "$PIPE_OUT/out.txt"'
+    cmd: 'echo x >> counts/work-$PIPE_ITEM; i=0; while [ ! -f go-$PIPE_ITEM ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; \
+echo "$PIPE_ITEM done" > "$PIPE_OUT/out.txt"'
     outs: [out.txt]
   sum:
     kind: shell
@@ -51,7 +52,8 @@ test('two projects on one PIPE_CACHE_DIR run at once: both finish, with the same
   assert.equal(p1.read('results/sum/sum.txt'), 'a done\nb done\n');
   assert.equal(p2.read('results/sum/sum.txt'), p1.read('results/sum/sum.txt'));
   // every committed entry is whole (marker present) and no temp folder is left behind
-  for (const ns of ['stages', 'units']) for (const k of readdirSync(join(cache, ns))) assert.ok(readdirSync(join(cache, ns, k)).includes('.commit'), `${ns}/${k}`);
+  for (const ns of ['stages', 'units'])
+    for (const k of readdirSync(join(cache, ns))) assert.ok(readdirSync(join(cache, ns, k)).includes('.commit'), `${ns}/${k}`);
   assert.deepEqual(readdirSync(join(cache, 'tmp')), [], 'runners remove their temp folders');
   // a third clone reuses everything
   const p3 = new Project({ 'pipeline.yaml': SLOW });

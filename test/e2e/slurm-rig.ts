@@ -83,7 +83,15 @@ PartitionName=debug Nodes=${this.node} Default=YES MaxTime=INFINITE State=UP
       this.children.push(child);
       return child;
     };
-    start('/usr/sbin/munged', ['-F', '--force', `--socket=${d}/munge.sock`, `--key-file=${d}/munge.key`, `--pid-file=${d}/munged.pid`, `--log-file=${d}/munged.log`, `--seed-file=${d}/munged.seed`]);
+    start('/usr/sbin/munged', [
+      '-F',
+      '--force',
+      `--socket=${d}/munge.sock`,
+      `--key-file=${d}/munge.key`,
+      `--pid-file=${d}/munged.pid`,
+      `--log-file=${d}/munged.log`,
+      `--seed-file=${d}/munged.seed`,
+    ]);
     await this.waitFor(() => spawnSync('sh', ['-c', `test -S ${d}/munge.sock`]).status === 0, 'munged', 10_000);
     start('/usr/sbin/slurmctld', ['-D', '-f', this.conf]);
     start('/usr/sbin/slurmd', ['-D', '-f', this.conf]);

@@ -9,7 +9,11 @@ import { Project, exitOf, waitFor } from './rig.js';
 import { shellPipeline } from './shell-pipeline.js';
 import { SlurmCluster, slurmInstalled } from './slurm-rig.js';
 
-const lockBody = (text: string) => text.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+const lockBody = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 
 let cluster: SlurmCluster;
 const projects: Project[] = [];
@@ -33,14 +37,16 @@ function project(extra = ''): Project {
 
 const slurm = ['--executor', 'slurm'];
 
-test('a shell study as Slurm jobs: one job per unit, the local run\'s lock, job ids in --json', () => {
+test("a shell study as Slurm jobs: one job per unit, the local run's lock, job ids in --json", () => {
   const local = project();
   assert.equal(local.run(['run', '--no-plots']).code, 0);
   const p = project();
   const r = p.runJson(['run', '--no-plots', ...slurm], cluster.env);
   assert.equal(r.result.code, 0, r.result.stderr);
   assert.equal(lockBody(p.read('pipeline.lock')), lockBody(local.read('pipeline.lock')), 'the executor must not change the lock');
-  const jobs = JSON.parse(r.result.stdout.trim().split('\n').pop()!).stages.flatMap((s: { jobs?: Record<string, string[]> }) => Object.values(s.jobs ?? {}).flat());
+  const jobs = JSON.parse(r.result.stdout.trim().split('\n').pop()!).stages.flatMap((s: { jobs?: Record<string, string[]> }) =>
+    Object.values(s.jobs ?? {}).flat(),
+  );
   assert.equal(jobs.length, 6, 'six units, six jobs');
   assert.equal(new Set(jobs).size, 6);
   for (const id of jobs) assert.match(cluster.cmd('scontrol', ['show', 'job', id]).stdout, /JobState=COMPLETED/);
@@ -77,7 +83,7 @@ test('Ctrl-C of the runner scancels its jobs: none is left in squeue', async () 
   await waitFor(() => cluster.live().length === 0, 'squeue to be empty', 30_000);
 });
 
-test('a rejected submission: exit 8 with sbatch\'s own message, nothing half-written', () => {
+test("a rejected submission: exit 8 with sbatch's own message, nothing half-written", () => {
   const p = project('slurm: { partition: no_such_partition }\n');
   const r = p.run(['run', '--no-plots', ...slurm], cluster.env);
   assert.equal(r.code, 8, r.stderr);
@@ -88,7 +94,13 @@ test('a rejected submission: exit 8 with sbatch\'s own message, nothing half-wri
 test('a unit past its time limit is reported as TIMEOUT with what to do', { timeout: 300_000 }, () => {
   const p = project();
   p.write('slow-a', '');
-  p.write('pipeline.yaml', p.read('pipeline.yaml').replace("    foreach: [a, b, c, d]\n", "    foreach: [a, b, c, d]\n    slurm: { time: '00:00:05' }\n").replace('sleep 20', 'sleep 200'));
+  p.write(
+    'pipeline.yaml',
+    p
+      .read('pipeline.yaml')
+      .replace('    foreach: [a, b, c, d]\n', "    foreach: [a, b, c, d]\n    slurm: { time: '00:00:05' }\n")
+      .replace('sleep 20', 'sleep 200'),
+  );
   const r = p.run(['run', '--no-plots', ...slurm], cluster.env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /unit 'a': Slurm job \d+ hit its time limit \(TIMEOUT\)/);

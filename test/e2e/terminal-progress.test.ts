@@ -29,7 +29,17 @@ test('a terminal shows counts, elapsed time and ETA; Ctrl-C exits 130 with the m
   });
   const rc = join(p.dir, 'rc');
   // env -u CI: the rig's CI=true would force plain lines
-  tmux('new-session', '-d', '-s', 'run', '-x', '160', '-y', '50', `cd ${p.dir} && env -u CI ${process.execPath} ${PIPE_BIN} run --jobs 2; echo $? > ${rc}; sleep 600`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'run',
+    '-x',
+    '160',
+    '-y',
+    '50',
+    `cd ${p.dir} && env -u CI ${process.execPath} ${PIPE_BIN} run --jobs 2; echo $? > ${rc}; sleep 600`,
+  );
   const screen = () => tmux('capture-pane', '-p', '-t', 'run');
   await waitFor(() => /train — [12]\/4 units done · [\d.]+ s · ETA [\d.]+ s/.test(screen()), 'train with a count and an ETA', 120_000);
   const s = screen();

@@ -6,7 +6,8 @@ export function tinyStudy(epochs = 4): string {
 train: { epochs: ${epochs}, batch_size: 4, lr: 0.002, early_stopping: null }
 stages:
   A: { kind: train, data: small, models: [unet_lite] }
-  B: { kind: tune, needs: [A], data: small, model: { best: A }, space: { train.lr: { log_uniform: [0.0005, 0.005] } }, sampler: { name: random }, pruner: { name: none }, trials: 2, batch_size: 2, train: { epochs: 2 } }
+  B: { kind: tune, needs: [A], data: small, model: { best: A }, space: { train.lr: { log_uniform: [0.0005, 0.005] } }, \
+sampler: { name: random }, pruner: { name: none }, trials: 2, batch_size: 2, train: { epochs: 2 } }
   D: { kind: evaluate, needs: [A], models: { from: A }, sets: [test] }
 `;
 }

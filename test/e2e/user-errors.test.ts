@@ -54,13 +54,14 @@ test('`results` being a file: exit 2 before anything runs', (t) => {
   assert.equal(p.count('prep'), 0);
 });
 
-test('-c /abs/path/pipeline.yaml from another folder: the project is the config\'s folder (its models/ and stages/)', (t) => {
+test("-c /abs/path/pipeline.yaml from another folder: the project is the config's folder (its models/ and stages/)", (t) => {
   const p = new Project({
     'pipeline.yaml': `stages:\n  S: { kind: echo_kind, text: hi }\n`,
     'stages/echo.ts': `import { registerStageKind, z } from 'pipe-ml/stages';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-registerStageKind({ kind: 'echo_kind', description: 'echo', params: z.object({ text: z.string() }), inputs: () => ({ data: [], models: [], files: [], references: [] }),
+registerStageKind({ kind: 'echo_kind', description: 'echo', params: z.object({ text: z.string() }), \
+inputs: () => ({ data: [], models: [], files: [], references: [] }),
   async run(ctx) { await writeFile(join(ctx.outDir, 'out.txt'), ctx.params.text); return { metrics: {} }; } });
 `,
   });
@@ -89,27 +90,34 @@ test('gc --dry-run says what it would remove, and removes nothing', (t) => {
   assert.match(real.stdout, /pipe gc: removed [1-9]\d* cache entr/, 'the dry run removed nothing: the real one still finds work');
 });
 
-test('a full disk (ENOSPC) while writing the cache: exit 6 naming the full file system, no stack, the results untouched', { skip: process.getuid?.() !== 0 && 'needs root to mount a tiny tmpfs' }, (t) => {
-  const p = new Project({
-    'pipeline.yaml': `stages:\n  big:\n    kind: shell\n    cmd: 'head -c 700000 /dev/urandom > "$PIPE_OUT/big.bin"'\n    outs: [big.bin]\n`,
-  });
-  const mount = join(p.dir, 'small-disk');
-  mkdirSync(mount);
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
-  if (m.status !== 0) {
-    p.cleanup();
-    t.skip('mount -t tmpfs is not allowed here');
-    return;
-  }
-  t.after(() => {
-    spawnSync('umount', [mount]);
-    p.cleanup();
-  });
-  const r = p.run(['run'], { PIPE_CACHE_DIR: join(mount, 'cache') });
-  assert.equal(r.code, 6, r.stderr);
-  assert.match(r.stderr, new RegExp(`no space left on the file system at ${mount.replace(/[/.]/g, '\\$&')} \\(writing ${mount.replace(/[/.]/g, '\\$&')}/cache/`));
-  assert.match(r.stderr, /hint: free space there/);
-  assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
-  assert.doesNotMatch(r.stderr, /internal error/);
-  assert.ok(!p.exists('results/big') && !p.exists('pipeline.lock'), 'no half-published results, no lock entry');
-});
+test(
+  'a full disk (ENOSPC) while writing the cache: exit 6 naming the full file system, no stack, the results untouched',
+  { skip: process.getuid?.() !== 0 && 'needs root to mount a tiny tmpfs' },
+  (t) => {
+    const p = new Project({
+      'pipeline.yaml': `stages:\n  big:\n    kind: shell\n    cmd: 'head -c 700000 /dev/urandom > "$PIPE_OUT/big.bin"'\n    outs: [big.bin]\n`,
+    });
+    const mount = join(p.dir, 'small-disk');
+    mkdirSync(mount);
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+    if (m.status !== 0) {
+      p.cleanup();
+      t.skip('mount -t tmpfs is not allowed here');
+      return;
+    }
+    t.after(() => {
+      spawnSync('umount', [mount]);
+      p.cleanup();
+    });
+    const r = p.run(['run'], { PIPE_CACHE_DIR: join(mount, 'cache') });
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`no space left on the file system at ${mount.replace(/[/.]/g, '\\$&')} \\(writing ${mount.replace(/[/.]/g, '\\$&')}/cache/`),
+    );
+    assert.match(r.stderr, /hint: free space there/);
+    assert.doesNotMatch(r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.ok(!p.exists('results/big') && !p.exists('pipeline.lock'), 'no half-published results, no lock entry');
+  },
+);

@@ -45,7 +45,9 @@ test('bilinear up-sampling (factor 2 and 3) equals PyTorch align_corners=False, 
     want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]!))));
     assert.ok(worst < 1e-5, `factor ${f}: max difference ${worst}`);
     // tfjs's TF1-style bilinear differs at the borders: the check above can tell the two apart
-    const tf1 = tf.tidy(() => (tf.layers.upSampling2d({ size: [f, f], interpolation: 'bilinear' }).apply(tf.tensor(Float32Array.from(x), shape)) as tf.Tensor).dataSync());
+    const tf1 = tf.tidy(() =>
+      (tf.layers.upSampling2d({ size: [f, f], interpolation: 'bilinear' }).apply(tf.tensor(Float32Array.from(x), shape)) as tf.Tensor).dataSync(),
+    );
     let diff = 0;
     want.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - tf1[i]!))));
     assert.ok(diff > 0.1, `tfjs's own bilinear should differ from PyTorch's here (max difference ${diff})`);

@@ -15,8 +15,18 @@ async function schedule(size: number, cores: number[], barrier?: { dir: string; 
   const pool = new ProcessPool(size, process.env, script);
   const spans: { start: number; end: number; cores: number; i: number }[] = [];
   const job = (i: number): UnitJob => ({
-    key: `k${i}`, checks: { tool: '0', tfjs: '0', backend: 'none', files: {}, models: {} }, stage: 'S', kind: 'stand-in', id: `u${i}`,
-    payload: { ms: 150, ...(barrier ? { barrier: barrier.dir, parties: barrier.parties } : {}) }, locals: null, outDir: '', workDir: '', projectDir: '', backend: 'auto', cores: cores[i]!,
+    key: `k${i}`,
+    checks: { tool: '0', tfjs: '0', backend: 'none', files: {}, models: {} },
+    stage: 'S',
+    kind: 'stand-in',
+    id: `u${i}`,
+    payload: { ms: 150, ...(barrier ? { barrier: barrier.dir, parties: barrier.parties } : {}) },
+    locals: null,
+    outDir: '',
+    workDir: '',
+    projectDir: '',
+    backend: 'auto',
+    cores: cores[i]!,
   });
   await Promise.all(
     cores.map((c, i) => {

@@ -7,8 +7,16 @@ import assert from 'node:assert/strict';
 import { compareRuns, flatten } from '../../src/runs/run-compare.js';
 
 test('a --set inherited by three stages is one param change naming the three', () => {
-  const old = { label: 'a', params: { A: { train: { lr: 0.002, epochs: 3 } }, B: { train: { lr: 0.002 }, trials: 4 }, C: { train: { lr: 0.002 } }, D: { sets: ['test'] } }, metrics: {} };
-  const now = { label: 'b', params: { A: { train: { lr: 0.001, epochs: 3 } }, B: { train: { lr: 0.001 }, trials: 4 }, C: { train: { lr: 0.001 } }, D: { sets: ['test'] } }, metrics: {} };
+  const old = {
+    label: 'a',
+    params: { A: { train: { lr: 0.002, epochs: 3 } }, B: { train: { lr: 0.002 }, trials: 4 }, C: { train: { lr: 0.002 } }, D: { sets: ['test'] } },
+    metrics: {},
+  };
+  const now = {
+    label: 'b',
+    params: { A: { train: { lr: 0.001, epochs: 3 } }, B: { train: { lr: 0.001 }, trials: 4 }, C: { train: { lr: 0.001 } }, D: { sets: ['test'] } },
+    metrics: {},
+  };
   const c = compareRuns(old, now);
   assert.deepEqual(c.params, [{ path: 'train.lr', old: 0.002, new: 0.001, stages: ['A', 'B', 'C'] }]);
   assert.deepEqual(compareRuns(old, old).params, []);
@@ -21,7 +29,12 @@ test('added, removed and list-valued settings; stages that differ in different w
   );
   assert.deepEqual(
     c.params.map((p) => [p.path, p.old, p.new, p.stages]),
-    [['clip', 1, undefined, ['A']], ['clip', 1, 2, ['B']], ['extra', undefined, true, ['A']], ['models', ['x', 'y'], ['x'], ['A']]],
+    [
+      ['clip', 1, undefined, ['A']],
+      ['clip', 1, 2, ['B']],
+      ['extra', undefined, true, ['A']],
+      ['models', ['x', 'y'], ['x'], ['A']],
+    ],
   );
   assert.deepEqual(flatten({ a: { b: 1, c: [1, 2] }, d: null }), { 'a.b': 1, 'a.c': [1, 2], d: null });
 });

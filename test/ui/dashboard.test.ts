@@ -21,7 +21,9 @@ const SHOTS = process.env.PIPE_UI_SCREENSHOTS;
 // The page's DOM, typed just enough for the checks (the project compiles without the DOM lib).
 interface Dom {
   querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null;
-  querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null; textContent: string | null; querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }>;
+  querySelectorAll(
+    s: string,
+  ): ArrayLike<{ getAttribute(a: string): string | null; textContent: string | null; querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }>;
 }
 declare const document: Dom;
 
@@ -67,7 +69,12 @@ test('pipe ui follows a run started in another process, live, then compares two 
   // an event stream cut by a navigation is not an error of the page
   page.on('console', (m) => m.type() === 'error' && !/ERR_INCOMPLETE_CHUNKED_ENCODING/.test(m.text()) && errors.push(m.text()));
   await page.goto(url);
-  await until(page, () => document.querySelector('#live')?.textContent, (v) => v === 'live', 'the event stream');
+  await until(
+    page,
+    () => document.querySelector('#live')?.textContent,
+    (v) => v === 'live',
+    'the event stream',
+  );
   assert.equal(await page.evaluate(() => document.querySelectorAll('#runs-table tbody tr').length), 0);
 
   step('page live');
@@ -80,7 +87,12 @@ test('pipe ui follows a run started in another process, live, then compares two 
     page.evaluate(() => ({
       status: document.querySelector('#run-view')?.getAttribute('data-status') ?? null,
       points: Number(document.querySelector('figure.curve[data-unit="A/unet_lite"]')?.getAttribute('data-points') ?? 0),
-      states: Object.fromEntries([...(document.querySelectorAll('.node[data-stage]') as unknown as { getAttribute(a: string): string | null }[])].map((n) => [n.getAttribute('data-stage'), n.getAttribute('data-state')])) as Record<string, string>,
+      states: Object.fromEntries(
+        [...(document.querySelectorAll('.node[data-stage]') as unknown as { getAttribute(a: string): string | null }[])].map((n) => [
+          n.getAttribute('data-stage'),
+          n.getAttribute('data-state'),
+        ]),
+      ) as Record<string, string>,
     }));
   let first: { points: number } | undefined;
   let grew: { points: number } | undefined;
@@ -95,7 +107,10 @@ test('pipe ui follows a run started in another process, live, then compares two 
     if (Date.now() - t0 > 180_000 || run1Ended) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.ok(first && grew, `the curve of A/unet_lite gained points while the run was running (first ${first?.points}, then ${grew?.points}); run output:\n${run1.output()}`);
+  assert.ok(
+    first && grew,
+    `the curve of A/unet_lite gained points while the run was running (first ${first?.points}, then ${grew?.points}); run output:\n${run1.output()}`,
+  );
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'dashboard-live.png'), fullPage: true });
@@ -106,7 +121,12 @@ test('pipe ui follows a run started in another process, live, then compares two 
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal((await run1Exit).code, 0, run1.output());
-  const end = await until(page, () => document.querySelector('#run-view')?.getAttribute('data-status'), (v) => v === 'done', 'the run to show as done');
+  const end = await until(
+    page,
+    () => document.querySelector('#run-view')?.getAttribute('data-status'),
+    (v) => v === 'done',
+    'the run to show as done',
+  );
   assert.equal(end, 'done');
   const final = await look();
   assert.deepEqual(final.states, { A: 'done', B: 'done', D: 'done' });
@@ -118,7 +138,11 @@ test('pipe ui follows a run started in another process, live, then compares two 
   const trials = await page.evaluate(() => {
     const t = document.querySelector('table.trials[data-stage="B"]');
     const head = [...(document.querySelectorAll('table.trials[data-stage="B"] thead th') as unknown as { textContent: string }[])].map((h) => h.textContent);
-    const rows = [...(document.querySelectorAll('table.trials[data-stage="B"] tbody tr') as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }[])].map((r) => [...(r.querySelectorAll('td') as unknown as { textContent: string }[])].map((c) => c.textContent));
+    const rows = [
+      ...(document.querySelectorAll('table.trials[data-stage="B"] tbody tr') as unknown as {
+        querySelectorAll(s: string): ArrayLike<{ textContent: string | null }>;
+      }[]),
+    ].map((r) => [...(r.querySelectorAll('td') as unknown as { textContent: string }[])].map((c) => c.textContent));
     return { found: !!t, head, rows };
   });
   assert.ok(trials.found);
@@ -129,7 +153,7 @@ test('pipe ui follows a run started in another process, live, then compares two 
     assert.ok(lr >= 0.0005 && lr <= 0.005, `a trial's lr from the search space: ${r[1]}`);
     assert.equal(r.at(-1), 'ran');
   }
-  assert.ok(await page.evaluate(() => document.querySelectorAll('#metrics-table tbody tr').length) > 0, 'D\'s metrics table');
+  assert.ok((await page.evaluate(() => document.querySelectorAll('#metrics-table tbody tr').length)) > 0, "D's metrics table");
 
   step('trials checked');
   // a second run with another learning rate; the compare view names the param and the metric deltas
@@ -137,7 +161,11 @@ test('pipe ui follows a run started in another process, live, then compares two 
   assert.equal((await exitOf(run2)).code, 0, run2.output());
   const listed = await until(
     page,
-    () => [...(document.querySelectorAll('#runs-table tbody tr') as unknown as { getAttribute(a: string): string | null }[])].map((r) => [r.getAttribute('data-run'), r.getAttribute('data-status')]),
+    () =>
+      [...(document.querySelectorAll('#runs-table tbody tr') as unknown as { getAttribute(a: string): string | null }[])].map((r) => [
+        r.getAttribute('data-run'),
+        r.getAttribute('data-status'),
+      ]),
     (v) => v.length === 2 && v.every((r) => r[1] === 'done'),
     'two finished runs listed',
   );
@@ -146,14 +174,19 @@ test('pipe ui follows a run started in another process, live, then compares two 
   const cmp = await until(
     page,
     () => ({
-      params: [...(document.querySelectorAll('#cmp-params tbody tr') as unknown as { getAttribute(a: string): string | null; textContent: string }[])].map((r) => [r.getAttribute('data-param'), r.textContent]),
+      params: [...(document.querySelectorAll('#cmp-params tbody tr') as unknown as { getAttribute(a: string): string | null; textContent: string }[])].map(
+        (r) => [r.getAttribute('data-param'), r.textContent],
+      ),
       rae: document.querySelector('#cmp-metrics tr[data-metric="D:rae_median.unet_lite.test.test"]')?.textContent ?? null,
       curves: document.querySelectorAll('#cmp-curves figure').length,
     }),
     (v) => v.params.length > 0 && v.rae !== null,
     'the comparison',
   );
-  assert.deepEqual(cmp.params.map((x) => x[0]), ['train.lr']);
+  assert.deepEqual(
+    cmp.params.map((x) => x[0]),
+    ['train.lr'],
+  );
   assert.match(cmp.params[0]![1]!, /0\.002.*0\.001/);
   assert.match(cmp.rae!, /^Drae_median\.unet_lite\.test\.test[\d.]+[\d.]+[+-][\d.e-]+-?[\d.]+%$/);
   assert.ok(cmp.curves >= 1, 'learning curves of both runs overlaid');
@@ -163,11 +196,22 @@ test('pipe ui follows a run started in another process, live, then compares two 
   // a run killed with -9 turns into an interrupted one on the page, with no reload
   await page.goto(`${url}#/`);
   const run3 = p.spawn(['run', '--no-plots', '--set', 'train.lr=0.003']);
-  await until(page, () => ({ s: document.querySelector('#run-view')?.getAttribute('data-status'), n: document.querySelectorAll('#runs-table tbody tr').length }), (v) => v.s === 'running' && v.n === 3, 'the third run running');
+  await until(
+    page,
+    () => ({ s: document.querySelector('#run-view')?.getAttribute('data-status'), n: document.querySelectorAll('#runs-table tbody tr').length }),
+    (v) => v.s === 'running' && v.n === 3,
+    'the third run running',
+  );
   step('run 3 running');
   process.kill(-run3.pid!, 'SIGKILL');
   await exitOf(run3);
   step('run 3 killed');
-  await until(page, () => document.querySelector('#run-view')?.getAttribute('data-status'), (v) => v === 'interrupted', 'the killed run shown as interrupted', 30_000);
+  await until(
+    page,
+    () => document.querySelector('#run-view')?.getAttribute('data-status'),
+    (v) => v === 'interrupted',
+    'the killed run shown as interrupted',
+    30_000,
+  );
   assert.deepEqual(errors, [], 'no errors in the page');
 });

@@ -24,7 +24,10 @@ function side(ref: string, runs: RunState[], flags: CompareFlags): ComparableRun
   const configFile = join(process.cwd(), flags.config);
   const lockPath = lockPathFor(configFile, flags.profile);
   const lock = committedLock(lockPath, join(configFile, '..'));
-  if (!lock) throw new PipeError('usage', `no committed lock to compare with (${lockPath})`, { hint: 'run `pipe run` and commit the lock, or compare two runs (`pipe runs` lists them)' });
+  if (!lock)
+    throw new PipeError('usage', `no committed lock to compare with (${lockPath})`, {
+      hint: 'run `pipe run` and commit the lock, or compare two runs (`pipe runs` lists them)',
+    });
   return comparableLock(lock);
 }
 
@@ -39,7 +42,10 @@ export function pickSides(refs: string[], runs: RunState[]): [string, string] {
     if (!last) throw new PipeError('usage', 'no run is recorded yet to compare with', { hint: '`pipe run` records one' });
     return named === last ? [before ?? 'lock', last] : [named, last];
   }
-  if (!last || !before) throw new PipeError('usage', `pipe compare needs two runs; ${runs.length} recorded`, { hint: runs.length ? 'name one to compare with the committed lock: `pipe compare lock`' : '`pipe run` records a run' });
+  if (!last || !before)
+    throw new PipeError('usage', `pipe compare needs two runs; ${runs.length} recorded`, {
+      hint: runs.length ? 'name one to compare with the committed lock: `pipe compare lock`' : '`pipe run` records a run',
+    });
   return [before, last];
 }
 
@@ -62,7 +68,11 @@ const num = (v: unknown) => (typeof v === 'number' ? v.toPrecision(4) : v === un
 export function printComparison(c: Comparison, all: boolean): string {
   let out = `pipe compare ${c.old} → ${c.new}\n`;
   out += c.params.length ? `params that differ (${c.params.length}):\n` : 'params: identical\n';
-  if (c.params.length) out += formatTable([['param', 'old → new', 'stages'], ...c.params.map((p) => [p.path, `${shortValue(p.old)} → ${shortValue(p.new)}`, p.stages.join(', ')])]);
+  if (c.params.length)
+    out += formatTable([
+      ['param', 'old → new', 'stages'],
+      ...c.params.map((p) => [p.path, `${shortValue(p.old)} → ${shortValue(p.new)}`, p.stages.join(', ')]),
+    ]);
   const shown = c.metrics.filter((m) => all || m.changed);
   out += `metrics: ${c.metrics.filter((m) => m.changed).length} of ${c.metrics.length} changed${all ? '' : ' (--all lists the unchanged too)'}\n`;
   if (shown.length) {

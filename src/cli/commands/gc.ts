@@ -16,7 +16,12 @@ import { listRunIds, runsDir } from '../../runs/run-log.js';
 export async function gcCommand(flags: GlobalOptions & { dryRun?: boolean }, signal?: AbortSignal): Promise<number> {
   const ctx = await loadContext(flags);
   // never while a run of this project is using its entries and temp folders: wait for it, saying so
-  const lock = await acquireRunLock(ctx.paths.pipeDir, (pid, cmd) => process.stderr.write(`pipe gc: waiting for the pipe ${cmd} (pid ${pid}) in this project to finish…\n`), signal, 'gc');
+  const lock = await acquireRunLock(
+    ctx.paths.pipeDir,
+    (pid, cmd) => process.stderr.write(`pipe gc: waiting for the pipe ${cmd} (pid ${pid}) in this project to finish…\n`),
+    signal,
+    'gc',
+  );
   try {
     return await collect(ctx, flags);
   } finally {

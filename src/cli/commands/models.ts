@@ -37,7 +37,10 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
   const grid = shapes.input[0] === shapes.output[0] ? shapes.input.join('×') : `${shapes.input.join('×')} → ${shapes.output.join('×')}`;
   const table = [
     ['model', 'source', 'params', 'bytes', `fits ${grid}`],
-    ...rows.map((r) => [r.name, r.file, r.params?.toLocaleString('en-US') ?? '–', r.bytes?.toLocaleString('en-US') ?? '–', r.fits ? 'yes' : `no: ${r.why}`]),
+    ...rows.map((r) => {
+      const n = (v: number | undefined) => v?.toLocaleString('en-US') ?? '–';
+      return [r.name, r.file, n(r.params), n(r.bytes), r.fits ? 'yes' : `no: ${r.why}`];
+    }),
   ];
   process.stdout.write(formatTable(table, [2, 3]));
   return 0;

@@ -91,11 +91,23 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       // Another run may have finished while we waited: decide again on what it left.
       const fresh = await loadContext(flags);
       const freshStates = await computeStates(fresh);
-      const executor = await makeExecutor(flags, fresh.pipeline, fresh.paths, (m) => reporter.warn(m), (stage, unit, id) => {
-        (slurmJobs[stage] ??= {})[unit] = [...(slurmJobs[stage]?.[unit] ?? []), id];
-      });
+      const executor = await makeExecutor(
+        flags,
+        fresh.pipeline,
+        fresh.paths,
+        (m) => reporter.warn(m),
+        (stage, unit, id) => {
+          (slurmJobs[stage] ??= {})[unit] = [...(slurmJobs[stage]?.[unit] ?? []), id];
+        },
+      );
       const freshPlan = makePlan(fresh.pipeline.stages, freshStates, targets, !!flags.force);
-      recorder = startRecord(fresh, freshStates, freshPlan, { config: flags.config, profile: flags.profile, sets: flags.set ?? [], jobs, expectedBackend: backend, targets: targets ?? [], force: !!flags.force }, reporter);
+      recorder = startRecord(
+        fresh,
+        freshStates,
+        freshPlan,
+        { config: flags.config, profile: flags.profile, sets: flags.set ?? [], jobs, expectedBackend: backend, targets: targets ?? [], force: !!flags.force },
+        reporter,
+      );
       outcomes = await runPlan({
         executor,
         pipeline: fresh.pipeline,
@@ -169,7 +181,9 @@ function checkResultsFolder(results: string, projectDir: string): void {
   }
   if (!st.isDirectory()) {
     const shown = relative(process.cwd(), results) || results;
-    throw new PipeError('usage', `${shown} is not a folder: pipe writes each stage's results into ${shown}/<stage>/`, { hint: `move or rename ${shown} (in ${projectDir})` });
+    throw new PipeError('usage', `${shown} is not a folder: pipe writes each stage's results into ${shown}/<stage>/`, {
+      hint: `move or rename ${shown} (in ${projectDir})`,
+    });
   }
 }
 

@@ -58,12 +58,19 @@ export async function runsCommand(flags: RunsFlags): Promise<number> {
       r.status,
       r.commit ? `${r.commit.slice(0, 8)}${r.dirty ? '*' : ''}` : '–',
       r.profile ?? '–',
-      r.changed.length ? r.changed.slice(0, 3).map((c) => `${c.path}=${shortValue(c.new)}`).join(', ') + (r.changed.length > 3 ? ` (+${r.changed.length - 3})` : '') : '–',
+      r.changed.length
+        ? r.changed
+            .slice(0, 3)
+            .map((c) => `${c.path}=${shortValue(c.new)}`)
+            .join(', ') + (r.changed.length > 3 ? ` (+${r.changed.length - 3})` : '')
+        : '–',
       r.headline ? `${r.headline.label} ${r.headline.value.toPrecision(4)}` : '–',
       `${r.seconds.toFixed(1)} s`,
     ]),
   ];
   process.stdout.write(formatTable(table));
-  process.stdout.write(`${rows.length} of ${runs.length} run${runs.length === 1 ? '' : 's'} (commit * = uncommitted changes); \`pipe compare\` compares the last two\n`);
+  process.stdout.write(
+    `${rows.length} of ${runs.length} run${runs.length === 1 ? '' : 's'} (commit * = uncommitted changes); \`pipe compare\` compares the last two\n`,
+  );
   return 0;
 }

@@ -16,11 +16,19 @@ export interface UiFlags {
 
 export async function uiCommand(flags: UiFlags, signal: AbortSignal): Promise<number> {
   const port = flags.port === undefined ? 0 : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PipeError('usage', `--port ${flags.port}: expected a port number from 0 to 65535 (0: a free one)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new PipeError('usage', `--port ${flags.port}: expected a port number from 0 to 65535 (0: a free one)`);
   const configFile = join(process.cwd(), flags.config);
   let ui;
   try {
-    ui = await startDashboard({ pipeDir: pipeDirOf(flags.config), lockPath: lockPathFor(configFile), projectDir: join(configFile, '..'), title: flags.config, host: flags.host, port });
+    ui = await startDashboard({
+      pipeDir: pipeDirOf(flags.config),
+      lockPath: lockPathFor(configFile),
+      projectDir: join(configFile, '..'),
+      title: flags.config,
+      host: flags.host,
+      port,
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {

@@ -16,7 +16,8 @@ export interface WorkerFlags extends GlobalOptions {
 
 export async function workerCommand(flags: WorkerFlags, signal: AbortSignal): Promise<number> {
   const concurrency = flags.concurrency === undefined ? 1 : Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new PipeError('usage', `--concurrency ${flags.concurrency}: expected a whole number from 1 to 256`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new PipeError('usage', `--concurrency ${flags.concurrency}: expected a whole number from 1 to 256`);
   const ctx = await loadContext(flags);
   const store = openSharedStore(storeUrl(flags, ctx.pipeline, 'pipe worker'));
   const lockMs = process.env.PIPE_WORKER_LOCK_MS ? Number(process.env.PIPE_WORKER_LOCK_MS) : undefined;

@@ -81,6 +81,18 @@ function floodGenerator(overrides: FloodOverrides) {
       sample++;
     }
   };
-  const result = (): ArraySet => ({ x, y, n, h: grid, w: grid, factor, cin, cout: 1, simulation, xChannels: [...FLOOD_X_CHANNELS], yChannels: [...FLOOD_Y_CHANNELS] });
+  const result = (): ArraySet => ({
+    x,
+    y,
+    n,
+    h: grid,
+    w: grid,
+    factor,
+    cin,
+    cout: 1,
+    simulation,
+    xChannels: [...FLOOD_X_CHANNELS],
+    yChannels: [...FLOOD_Y_CHANNELS],
+  });
   return { simulations, simulate, result };
 }

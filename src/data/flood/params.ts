@@ -77,7 +77,8 @@ export const floodParamsSchema = floodParamsObjectSchema
       ctx.addIssue({
         code: 'custom',
         path: ['simulations'],
-        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ${MAX_CELL_STEPS.toExponential(0)} (1.8e9 took 47 s on a 2-core machine)`,
+        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ` +
+          `${MAX_CELL_STEPS.toExponential(0)} (1.8e9 took 47 s on a 2-core machine)`,
         hint: 'lower simulations, steps or grid; a larger set is better generated in parts or supplied as files (data: files:)',
       } as never);
       return;
@@ -86,7 +87,8 @@ export const floodParamsSchema = floodParamsObjectSchema
       ctx.addIssue({
         code: 'custom',
         path: ['samples_per_simulation'],
-        message: `the inputs would take ${(xBytes / 2 ** 30).toFixed(1)} GiB (simulations × samples_per_simulation × (grid × terrain_factor)² × 3 float32), over pipe's limit of ${MAX_X_BYTES / 2 ** 30} GiB`,
+        message: `the inputs would take ${(xBytes / 2 ** 30).toFixed(1)} GiB (simulations × samples_per_simulation × (grid × terrain_factor)² × 3 ` +
+          `float32), over pipe's limit of ${MAX_X_BYTES / 2 ** 30} GiB`,
         hint: 'lower simulations, samples_per_simulation or grid',
       } as never);
       return;
