@@ -30,7 +30,7 @@ export interface RankingRow {
   params: number;
   /** the spread of the ranking: 95 % bootstrap interval of the validation loss over validation
    *  simulations, and how often (share of paired resamples) this model beats the next-ranked one */
-  valInterval?: [number, number];
+  valInterval?: [number, number] | null;
   beatsNext?: number | null;
   valSimulations?: number;
   /** the training part's loss in inference mode (as validation is measured), beside the epoch's training-mode loss */
@@ -140,10 +140,16 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
     }
     rows.sort((a, b) => (a.bestVal ?? Infinity) - (b.bestVal ?? Infinity) || a.model.localeCompare(b.model));
     await addSpread(rows, new Map(done.map((u) => [u.id, u.dir])), ctx.seed);
-    const close = rows
-      .filter((r) => r.beatsNext != null && r.beatsNext < 0.9)
-      .map((r, _, all) => `${r.model} vs ${rows[rows.indexOf(r) + 1]!.model} (${Math.round(r.beatsNext! * 100)} %)`);
-    if (close.length) ctx.progress(`ranking: order not clear on ${rows[0]?.valSimulations ?? 0} validation simulation(s) — ${close.join(', ')} of resamples`);
+    const sims = rows.find((r) => r.valSimulations !== undefined)?.valSimulations ?? 0;
+    if (rows.length > 1 && sims < 2) {
+      ctx.progress(
+        `ranking: on ${sims} validation simulation — no spread can be estimated, the order is not established ` + '(raise split.small or val_fraction)',
+      );
+    } else {
+      const close = rows.filter((r) => r.beatsNext != null && r.beatsNext < 0.9);
+      const pairs = close.map((r) => `${r.model} over ${rows[rows.indexOf(r) + 1]!.model} in ${Math.round(r.beatsNext! * 100)} %`);
+      if (pairs.length) ctx.progress(`ranking: order not clear on ${sims} validation simulations (paired bootstrap): ${pairs.join(', ')} of resamples`);
+    }
     await writeFile(join(ctx.outDir, 'ranking.json'), JSON.stringify(rows, null, 1));
     // `data` names the set each model trained on: evaluate labels the parts a model saw, selection compares tuned and untuned losses on it.
     const configOf = (c: FitPayload) => ({

@@ -52,14 +52,20 @@ export class PlainReporter implements Reporter {
   }
   unitStart(stage: string, unit: string): void {
     this.stage(stage).unitStart(unit);
+    this.lastProgress.delete(`${stage}/${unit}`);
     this.line(`  ${stage}/${unit}: started`);
   }
   unitProgress(stage: string, unit: string, text: string, epoch?: EpochReport): void {
     if (unit !== stage) this.stage(stage).unitProgress(unit, text, epoch);
     const key = `${stage}/${unit}`;
-    const now = Date.now();
-    if (now - (this.lastProgress.get(key) ?? 0) < this.throttleMs) return;
-    this.lastProgress.set(key, now);
+    // Only epoch lines are throttled (the first of a unit always shows, so a resumed training says where it
+    // resumed); other progress (memory plan, warnings, tuning batches) is rare and always shown.
+    if (epoch !== undefined || text.startsWith('epoch ')) {
+      const now = Date.now();
+      const last = this.lastProgress.get(key);
+      if (last !== undefined && now - last < this.throttleMs) return;
+      this.lastProgress.set(key, now);
+    }
     this.line(`  ${key}: ${text}`);
   }
   unitEnd(stage: string, unit: string, how: UnitEnd): void {

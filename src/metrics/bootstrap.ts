@@ -17,9 +17,10 @@ export interface RankingSpread {
   model: string;
   /** the mean over all validation samples (what the ranking uses when weights are restored to the best epoch) */
   mean: number;
-  /** 95 % percentile interval of the mean over resamples */
-  interval: [number, number];
-  /** share of resamples in which this model's mean is lower than the next-ranked model's (null for the last) */
+  /** 95 % percentile interval of the mean over resamples; null with fewer than 2 validation simulations */
+  interval: [number, number] | null;
+  /** share of resamples in which this model's mean is lower than the next-ranked model's (null for the
+   *  last, and with fewer than 2 validation simulations: one simulation cannot tell how reliable an order is) */
   beatsNext: number | null;
   /** how many validation simulations the resamples draw from */
   simulations: number;
@@ -57,14 +58,15 @@ export function rankingSpread(ranked: ModelSampleLosses[], resamples: number, ra
     m.forEach((v, i) => means[i]!.push(v));
     for (let i = 0; i + 1 < m.length; i++) if (m[i]! < m[i + 1]!) wins[i]!++;
   }
+  const spread = sims.length >= 2;
   return ranked.map((r, i) => {
     const sorted = means[i]!.sort((a, b) => a - b);
     const all = Array.from(r.loss).reduce((a, v) => a + v, 0) / r.loss.length;
     return {
       model: r.model,
       mean: all,
-      interval: [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)],
-      beatsNext: i + 1 < ranked.length ? wins[i]! / resamples : null,
+      interval: spread ? [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)] : null,
+      beatsNext: spread && i + 1 < ranked.length ? wins[i]! / resamples : null,
       simulations: sims.length,
     };
   });

@@ -25,8 +25,10 @@ function pidAlive(pid: number): boolean {
 export function runIsAlive(pipeDir: string): (start: RunStart) => boolean {
   return (start) => {
     if (start.host !== hostname() || !pidAlive(start.pid)) return false;
+    // the run lock (.pipe/run-lock) is held by the process named in .pipe/run.owner (src/runner/run-lock.ts)
     try {
-      return Number(readFileSync(join(pipeDir, 'run.lock'), 'utf8')) === start.pid;
+      const owner = JSON.parse(readFileSync(join(pipeDir, 'run.owner'), 'utf8')) as { pid?: number; host?: string };
+      return existsSync(join(pipeDir, 'run-lock')) && owner.pid === start.pid && owner.host === start.host;
     } catch {
       return false;
     }

@@ -58,7 +58,7 @@ test('kill -9 during training: the rerun resumes the unit from its epoch checkpo
     'pipeline.yaml': `data:
   flood: { grid: 16, simulations: 10, steps: 40, samples_per_simulation: 4, horizon: 10 }
   split: { small: 5, test: 2 }
-train: { epochs: 40, batch_size: 2 }
+train: { epochs: 200, batch_size: 2 }
 stages:
   A:
     kind: train
@@ -75,15 +75,17 @@ stages:
       return false;
     }
   };
-  await waitFor(() => /epoch [3-9]\/40|epoch \d\d\/40/.test(child.output()) && checkpoint(), 'a few epochs', 120_000);
+  // Kill as soon as an epoch checkpoint exists (epochs are fast on a quiet machine: waiting for printed
+  // epoch lines, which are throttled to one per 2 s, could let the training finish first).
+  await waitFor(() => checkpoint(), 'an epoch checkpoint', 120_000);
   process.kill(-child.pid!, 'SIGKILL');
   await exitOf(child);
   const resumed = p.run(['run', '--jobs', '1', '--no-plots']);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const firstEpoch = /A\/unet: epoch (\d+)\/40/.exec(resumed.stderr);
+  const firstEpoch = /A\/unet: epoch (\d+)\/200/.exec(resumed.stderr);
   assert.ok(firstEpoch && Number(firstEpoch[1]) > 1, `the rerun must start past epoch 1, it printed: ${resumed.stderr.slice(0, 400)}`);
   const h = JSON.parse(p.read('results/A/models/unet/history.json'));
-  assert.equal(h.val.length, 40);
+  assert.equal(h.val.length, 200);
 });
 
 test('a training that cannot fit in memory even at one sample is refused before training: exit 7, the numbers, nothing cached', (t) => {

@@ -7,6 +7,7 @@ import { loadContext, type GlobalOptions } from '../context.js';
 import { redisUrl, storeUrl } from '../../runner/executor-choice.js';
 import { openSharedStore } from '../../cache/shared-store.js';
 import { runWorker } from '../../runner/bullmq-worker.js';
+import { windDownOnInterrupt } from '../interrupt.js';
 
 export interface WorkerFlags extends GlobalOptions {
   redis?: string;
@@ -20,6 +21,8 @@ export async function workerCommand(flags: WorkerFlags, signal: AbortSignal): Pr
     throw new PipeError('usage', `--concurrency ${flags.concurrency}: expected a whole number from 1 to 256`);
   const ctx = await loadContext(flags);
   const store = openSharedStore(storeUrl(flags, ctx.pipeline, 'pipe worker'));
+  // from here a Ctrl-C/SIGTERM winds down: the units this worker runs go back to the queue
+  windDownOnInterrupt();
   const lockMs = process.env.PIPE_WORKER_LOCK_MS ? Number(process.env.PIPE_WORKER_LOCK_MS) : undefined;
   await runWorker(
     {
