@@ -25,7 +25,8 @@ interface Owner {
   command: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this machine (EPERM: it does, owned by another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -78,7 +79,7 @@ export async function acquireRunLock(pipeDir: string, onWait: (pid: number, comm
     }
     const owner = readOwner(ownerFile);
     // (read twice: a new owner writes its record just after taking the lock, over a dead one's)
-    if (owner && owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid) && (await sameOwnerAfter(ownerFile, owner, 150))) {
+    if (owner && owner.host === hostname() && owner.pid !== process.pid && !pidAlive(owner.pid) && (await sameOwnerAfter(ownerFile, owner, 150))) {
       // its owner died without releasing it (kill -9): take it over now
       rmSync(lockDir, { recursive: true, force: true });
       rmSync(ownerFile, { force: true });

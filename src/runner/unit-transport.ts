@@ -18,18 +18,8 @@ import type { UnitChecks, UnitJob } from './executor.js';
 import { tfjsVersion } from '../training/tfjs-version.js';
 import { backendFingerprint, packageRoot, toolVersion } from './project.js';
 
-/** What travels in the queue. */
-export interface WireUnit {
-  key: string;
-  checks: UnitChecks;
-  stage: string;
-  kind: string;
-  id: string;
-  payload: Json;
-  locals: Json;
-  backend: string;
-  cores: number;
-}
+/** What travels in the queue: the job without this machine's folders. */
+export type WireUnit = Omit<UnitJob, 'outDir' | 'workDir' | 'projectDir'>;
 
 function inside(root: string, p: string): string | undefined {
   const rel = relative(root, p);

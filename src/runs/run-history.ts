@@ -8,18 +8,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LockFile } from '../cache/lock-file.js';
 import { PipeError } from '../failure/pipe-error.js';
+import { pidAlive } from '../runner/run-lock.js';
 import type { RunStart } from './run-events.js';
 import { listRunIds, readRunLog, runsDir } from './run-log.js';
 import { foldRun, type RunState } from './run-state.js';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A run without a run-end line is still running only if its process holds this project's run lock. */
 export function runIsAlive(pipeDir: string): (start: RunStart) => boolean {
