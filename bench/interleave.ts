@@ -2,6 +2,7 @@
 // change hits all of them alike; each ratio is taken within one round (neighbours in time) and the bench
 // reports the median of the round ratios with their range, or says the machine was too noisy instead of
 // printing a ratio nobody should believe. Never asserts a time.
+import { execFileSync } from 'node:child_process';
 import { median } from 'simple-statistics';
 
 export interface Sample {
@@ -67,4 +68,14 @@ export function describeRatio(r: Ratio, maxSpread: number): string {
   if (!r.noisy) return `${r.median.toFixed(2)} (${range})`;
   const spread = `spread ${(100 * r.spread).toFixed(0)}% > ${(100 * maxSpread).toFixed(0)}%`;
   return `machine too noisy for a ratio (${range}: ${spread}; rerun on a quieter machine or with more --rounds)`;
+}
+
+/** Whether the PyTorch side can run here (python3 with torch importable); the benches say 'skipped' otherwise. */
+export function torchAvailable(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

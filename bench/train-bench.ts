@@ -9,7 +9,6 @@
 //                                  [--backend wasm|tensorflow (pipe's side; tensorflow needs @tensorflow/tfjs-node)]
 //   node dist/bench/train-bench.js --child EPOCHS THREADS [--profile] [--shapes]   (one training, JSON on stdout)
 import { execFile, spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { initBackend, type BackendRequest } from '../src/training/tf.js';
 import { trainModel } from '../src/training/train-model.js';
 import { buildReferenceModel, referenceConfig, referenceData } from './reference-workload.js';
 import { profileWasmKernels, type KernelTime } from './kernel-profile.js';
-import { describeRatio, describeTimes, interleaved, roundRatio, steadyMs, type Contender, type Sample } from './interleave.js';
+import { describeRatio, describeTimes, interleaved, roundRatio, steadyMs, type Contender, type Sample, torchAvailable } from './interleave.js';
 
 const here = fileURLToPath(import.meta.url);
 // Run from the sources (tsx) or from dist/bench after tsc; the python script is not compiled.
@@ -71,14 +70,6 @@ async function trainOnce(epochs: number, threads: number, profile: boolean, shap
   }
 }
 
-function torchAvailable(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function torchRun(threads: number, epochs: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {

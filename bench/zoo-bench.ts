@@ -8,7 +8,7 @@
 //                                [--backend wasm|tensorflow (pipe's side)] [model ...]
 //   node dist/bench/zoo-bench.js --child MODEL EPOCHS [--profile]   (one training, JSON on stdout; --profile: the
 //     last epoch's kernel self times per input shape on stderr)
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { loadModelFiles, packageRoot } from '../src/model-kit/loader.js';
 import { buildModel, listModels } from '../src/model-kit/registry.js';
 import { formatTable } from '../src/cli/table.js';
 import { profileWasmKernels } from './kernel-profile.js';
-import { interleaved, roundRatio, steadyMs, type Contender, type Sample } from './interleave.js';
+import { interleaved, roundRatio, steadyMs, type Contender, type Sample, torchAvailable } from './interleave.js';
 
 const here = fileURLToPath(import.meta.url);
 const torchScript = here.endsWith('.ts') ? join(here, '..', 'torch-zoo.py') : join(here, '..', '..', '..', 'bench', 'torch-zoo.py');
@@ -91,14 +91,6 @@ const pipeRun = (model: string, epochs: number, simd: 'on' | 'off') =>
   run(process.execPath, [here, '--child', model, String(epochs), '--backend', backendArg], { ...process.env, PIPE_SIMD_KERNELS: simd });
 const torchRun = (model: string, epochs: number) => run('/usr/bin/python3', [torchScript, model, String(epochs), '1']);
 
-function torchAvailable(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function main(): Promise<void> {
   const c = args.indexOf('--child');

@@ -188,16 +188,19 @@ export function multiclassMetrics(prob: ArrayLike<number>, label: ArrayLike<numb
   };
 }
 
-/** The majority class of the labels (lowest index on ties) — the classification dummy. */
-export function majorityClass(label: ArrayLike<number>, classes: number): number {
+function classCounts(label: ArrayLike<number>, classes: number): number[] {
   const count = new Array<number>(classes).fill(0);
   for (let i = 0; i < label.length; i++) count[label[i]!]!++;
+  return count;
+}
+
+/** The majority class of the labels (lowest index on ties) — the classification dummy. */
+export function majorityClass(label: ArrayLike<number>, classes: number): number {
+  const count = classCounts(label, classes);
   return count.indexOf(Math.max(...count));
 }
 
 /** Class frequencies of the labels (the training prior), summing to 1. */
 export function classPrior(label: ArrayLike<number>, classes: number): number[] {
-  const count = new Array<number>(classes).fill(0);
-  for (let i = 0; i < label.length; i++) count[label[i]!]!++;
-  return count.map((c) => c / label.length);
+  return classCounts(label, classes).map((c) => c / label.length);
 }

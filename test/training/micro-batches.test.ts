@@ -1,11 +1,9 @@
 // Micro-batches with gradient accumulation and the memory plan: a batch that fits trains exactly as it
 // always has; a batch split into micro-batches gives the whole-batch result within float32 rounding; a
 // training that cannot fit is refused before the first epoch, with the numbers.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { initBackend, tf } from '../../src/training/tf.js';
 import { trainModel, type TrainConfig, type TrainOptions } from '../../src/training/train-model.js';
 import { measureFootprint, inferenceBatch, HEAP_MARGIN, type MemoryPlan } from '../../src/training/memory-plan.js';
@@ -14,19 +12,12 @@ import { lossFn } from '../../src/training/losses.js';
 import { predict } from '../../src/training/batches.js';
 import { selfAttention } from '../../src/model-kit/self-attention-layer.js';
 import { buildTiny, tinyConfig, tinyData, weightsDigest } from './fixtures/tiny-task.js';
+import { tempDirs } from './fixtures/temp-dirs.js';
 
 before(async () => {
   await initBackend('wasm');
 });
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pipe-micro-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs('pipe-micro-');
 
 /** Convolutions around full-resolution self-attention (no batch statistics, no dropout). */
 function buildAttention(size = 16): tf.LayersModel {

@@ -1,26 +1,16 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend, tf } from '../../src/training/tf.js';
 import { trainModel, type TrainConfig } from '../../src/training/train-model.js';
 import { lossFn } from '../../src/training/losses.js';
 import { shardingObstacle, shardSizes, startShards, threadsFromEnv } from '../../src/training/sharded-gradients.js';
 import { buildTiny, tinyConfig, tinyData, weightsDigest } from './fixtures/tiny-task.js';
+import { tempDirs } from './fixtures/temp-dirs.js';
 
 before(async () => {
   await initBackend('wasm');
 });
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pipe-shard-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs('pipe-shard-');
 
 /** No batch-norm or dropout: every layer can be copied into a worker exactly. */
 function buildStateless(size = 8): tf.LayersModel {

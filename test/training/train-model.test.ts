@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf } from '../../src/training/tf.js';
@@ -11,20 +10,13 @@ import { readCheckpoint } from '../../src/training/checkpoint.js';
 import { saveModel } from '../../src/training/model-io.js';
 import { predict } from '../../src/training/batches.js';
 import { buildTiny, tinyConfig, tinyData, weightsDigest } from './fixtures/tiny-task.js';
+import { tempDirs } from './fixtures/temp-dirs.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pipe-train-'));
-  dirs.push(d);
-  return d;
-};
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pipe-train-');
 const train = tinyData(12, 8, 0);
 const val = tinyData(4, 8, 5);
 
