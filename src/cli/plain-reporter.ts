@@ -59,8 +59,9 @@ export class PlainReporter implements Reporter {
     if (unit !== stage) this.stage(stage).unitProgress(unit, text, epoch);
     const key = `${stage}/${unit}`;
     // Only epoch lines are throttled (the first of a unit always shows, so a resumed training says where it
-    // resumed); other progress (memory plan, warnings, tuning batches) is rare and always shown.
-    if (epoch !== undefined || text.startsWith('epoch ')) {
+    // resumed); other progress (memory plan, warnings, tuning batches) is rare and always shown. Every
+    // executor forwards the epoch as data beside its line.
+    if (epoch !== undefined) {
       const now = Date.now();
       const last = this.lastProgress.get(key);
       if (last !== undefined && now - last < this.throttleMs) return;

@@ -8,7 +8,8 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SharedStore } from '../cache/shared-store.js';
 import { fromFailure, isFailureReason, PipeError, type Failure } from '../failure/pipe-error.js';
-import type { Executor, UnitDone, UnitJob } from './executor.js';
+import type { Executor, OnProgress, UnitDone, UnitJob } from './executor.js';
+import type { EpochReport } from '../../stages/api.js';
 import { connectOrFail, QUEUE_NAME, redactUrl, redisClient } from './redis-connection.js';
 import { UnitPacker, type WireUnit } from './unit-transport.js';
 
@@ -20,7 +21,7 @@ export interface WireDone {
 }
 
 /** Progress a worker publishes: an epoch line, or a refusal (its checkout differs). */
-export type WireProgress = { text: string; worker: string } | { refused: string; worker: string };
+export type WireProgress = { text: string; epoch?: EpochReport; worker: string } | { refused: string; worker: string };
 
 /** A failure crosses Redis as JSON in the job's failedReason. */
 export const FAILURE_PREFIX = 'pipe-failure:';
@@ -42,7 +43,7 @@ export function decodeFailure(reason: string | undefined): PipeError {
 }
 
 interface Waiter {
-  onProgress: (text: string) => void;
+  onProgress: OnProgress;
   onStart?: () => void;
   resolve: (d: WireDone) => void;
   reject: (e: Error) => void;
@@ -97,7 +98,7 @@ export class BullmqExecutor implements Executor {
         if ('refused' in p) this.o.warn(`worker ${p.worker} refused unit ${jobId.slice(0, 12)}: ${p.refused}`);
         else {
           this.started(jobId);
-          w.onProgress(p.text);
+          w.onProgress(p.text, p.epoch);
         }
       });
       this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, { value: returnvalue as unknown as WireDone | string }));
@@ -152,7 +153,7 @@ export class BullmqExecutor implements Executor {
     else this.o.warn(`unit ${jobId.slice(0, 12)} will be retried: ${decodeFailure(failedReason).message}`);
   }
 
-  async run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
+  async run(job: UnitJob, onProgress: OnProgress, onStart?: () => void): Promise<UnitDone> {
     if (this.closed) throw new PipeError('interrupted', 'the runner is shutting down');
     await this.start();
     const wire = await this.packer.pack(job);
@@ -169,7 +170,7 @@ export class BullmqExecutor implements Executor {
     return { backend: done.backend };
   }
 
-  private async submit(wire: WireUnit, onProgress: (text: string) => void, onStart?: () => void): Promise<WireDone> {
+  private async submit(wire: WireUnit, onProgress: OnProgress, onStart?: () => void): Promise<WireDone> {
     const queue = this.queue!;
     const result = new Promise<WireDone>((resolve, reject) => this.waiters.set(wire.key, { onProgress, onStart, resolve, reject, started: false }));
     const existing = await queue.getJob(wire.key);

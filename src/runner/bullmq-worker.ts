@@ -105,8 +105,8 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
           })
           .catch((err) => o.log(`checkpoint upload failed: ${(err as Error).message}`));
       };
-      const done = await pool.run(local, (text) => {
-        void job.updateProgress({ text, worker: me } satisfies WireProgress).catch(() => {});
+      const done = await pool.run(local, (text, epoch) => {
+        void job.updateProgress({ text, ...(epoch ? { epoch } : {}), worker: me } satisfies WireProgress).catch(() => {});
         sync();
       });
       await pending;

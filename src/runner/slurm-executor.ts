@@ -16,11 +16,12 @@ import { fileURLToPath } from 'node:url';
 import type { Pipeline } from '../config/load.js';
 import type { SlurmResources } from '../config/schema.js';
 import { fromFailure, PipeError, type Failure } from '../failure/pipe-error.js';
-import type { Executor, UnitDone, UnitJob } from './executor.js';
+import type { Executor, OnProgress, UnitDone, UnitJob } from './executor.js';
+import type { EpochReport } from '../../stages/api.js';
 import type { ProjectPaths } from './project.js';
 
 /** One line of a unit's events file, written by `pipe unit` on the compute node. */
-export type UnitEvent = { t: 'progress'; text: string } | { t: 'done'; backend?: string } | { t: 'error'; failure: Failure };
+export type UnitEvent = { t: 'progress'; text: string; epoch?: EpochReport } | { t: 'done'; backend?: string } | { t: 'error'; failure: Failure };
 
 export interface SlurmExecutorOptions {
   pipeline: Pipeline;
@@ -41,7 +42,7 @@ interface Tracked {
   read: number;
   started: boolean;
   resubmits: number;
-  onProgress: (text: string) => void;
+  onProgress: OnProgress;
   onStart?: () => void;
   resolve: (d: UnitDone) => void;
   reject: (e: Error) => void;
@@ -142,7 +143,7 @@ export class SlurmExecutor implements Executor {
     return this.sacct;
   }
 
-  async run(job: UnitJob, onProgress: (text: string) => void, onStart?: () => void): Promise<UnitDone> {
+  async run(job: UnitJob, onProgress: OnProgress, onStart?: () => void): Promise<UnitDone> {
     if (this.closed) throw new PipeError('interrupted', 'the runner is shutting down');
     await this.check();
     const dir = join(this.o.paths.pipeDir, 'slurm', job.key);
@@ -281,7 +282,7 @@ export class SlurmExecutor implements Executor {
             t.started = true;
             t.onStart?.();
           }
-          t.onProgress(e.text);
+          t.onProgress(e.text, e.epoch);
         }
       }
       return true;

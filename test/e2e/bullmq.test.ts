@@ -200,6 +200,10 @@ test('kill -9 of a worker mid-training: another worker resumes the unit from its
   assert.ok(after.length > 0 && after[0]! > 1, `the second worker must start past epoch 1 (epochs seen after the kill: ${after.join(',')})`);
   assert.ok(!after.includes(1), 'epoch 1 was not redone');
   assert.equal(JSON.parse(runner.read('results/A/models/unet/history.json')).val.length, 60);
+  // epochs reach the runner as data through the queue, so its run record (and the dashboard's curves) has them
+  const records = readdirSync(join(runner.dir, '.pipe', 'runs')).filter((f) => f.endsWith('.jsonl'));
+  const events = records.flatMap((f) => runner.read(`.pipe/runs/${f}`).trim().split('\n').map((l) => JSON.parse(l) as { type: string; unit?: string }));
+  assert.ok(events.some((e) => e.type === 'epoch' && e.unit === 'unet'), 'no epoch event in the run record');
   // the same lock as a run on one machine without interruption
   const lr = local.run(['run', '--no-plots']);
   assert.equal(lr.code, 0, lr.stderr);

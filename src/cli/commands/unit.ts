@@ -23,7 +23,7 @@ export async function unitCommand(file: string, signal: AbortSignal): Promise<nu
   const onAbort = () => pool.kill();
   signal.addEventListener('abort', onAbort);
   try {
-    const done = await pool.run(job, (text) => emit({ t: 'progress', text }));
+    const done = await pool.run(job, (text, epoch) => emit({ t: 'progress', text, ...(epoch ? { epoch } : {}) }));
     emit({ t: 'done', backend: done.backend });
     return 0;
   } catch (err) {
