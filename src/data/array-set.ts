@@ -19,6 +19,8 @@ export interface ArraySet {
   simulation: Int32Array; // [n] simulation id of each sample (splits are by simulation)
   xChannels: string[];
   yChannels: string[];
+  /** 'vector': y is [n, cout], one row per sample, and h, w describe x's grid only; absent = 'grid' */
+  target?: 'grid' | 'vector';
 }
 
 /**

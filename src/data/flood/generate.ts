@@ -1,10 +1,11 @@
 import type { ArraySet } from '../array-set.js';
 import { type FloodOverrides, type FloodParams, resolveFloodParams } from './params.js';
 import { simulateOne } from './simulate.js';
+import { floodTargetShape, stormVector } from './targets.js';
 
 export { FLOOD_GENERATOR_VERSION } from '../versions.js';
 
-/** Input channels of the flood set, in order (all in metres). */
+/** Input channels of the flood set's default (depth) target, in order (all in metres); targets.ts has every target's. */
 export const FLOOD_X_CHANNELS = ['elevation', 'rain', 'depth_t0'] as const;
 export const FLOOD_Y_CHANNELS = ['depth'] as const;
 
@@ -22,7 +23,9 @@ export function sampleStarts(params: Pick<FloodParams, 'steps' | 'horizon' | 'sa
  * Generates the flood data set: per simulation and sample start t0, inputs are the terrain elevation,
  * the rain depth that will fall on each cell during (t0, t0 + horizon] and the water depth at t0; the
  * target is the water depth at t0 + horizon. Getting it right needs where water flows, not just where
- * rain falls, which is what makes architectures differ.
+ * rain falls, which is what makes architectures differ. Other targets (`target:`, src/data/flood/targets.ts)
+ * label the same samples: whether water exceeds a threshold within the horizon (per sample or per cell),
+ * or, from the depth map after the horizon, the parameters of the storm that made it.
  */
 export function generateFlood(overrides: FloodOverrides = {}): ArraySet {
   const g = floodGenerator(overrides);
@@ -48,21 +51,37 @@ export async function generateFloodAsync(overrides: FloodOverrides = {}, signal?
 function floodGenerator(overrides: FloodOverrides) {
   const params = resolveFloodParams(overrides);
   const { grid, simulations, horizon } = params;
+  const target = params.target ?? 'depth';
+  const shape = floodTargetShape(target);
   const factor = params.terrainFactor ?? 1;
   const starts = sampleStarts(params);
   const cells = grid * grid;
   const fine = grid * factor;
-  const cin = FLOOD_X_CHANNELS.length;
+  const cin = shape.xChannels.length;
+  const cout = shape.yChannels.length;
   const n = simulations * starts.length;
   const x = new Float32Array(n * fine * fine * cin);
-  const y = new Float32Array(n * cells);
+  const y = new Float32Array(n * (shape.kind === 'grid' ? cells : 1) * cout);
   const simulation = new Int32Array(n);
+  const threshold = params.threshold ?? 0;
+  const exceed = target === 'exceed_any' || target === 'exceed_cell';
 
   /** simulation s fills samples s·k … s·k + k − 1 */
   const simulate = (s: number) => {
     let sample = s * starts.length;
-    const result = simulateOne(params, s, [...starts, ...starts.map((t) => t + horizon)]);
-    for (const t0 of starts) {
+    // The exceed targets need each cell's deepest water over the steps (t0, t0 + horizon] of each sample.
+    const deepest = exceed ? starts.map(() => new Float64Array(cells)) : [];
+    const onStep = exceed
+      ? (step: number, depth: Float64Array) => {
+          starts.forEach((t0, j) => {
+            if (step <= t0 || step > t0 + horizon) return;
+            const m = deepest[j]!;
+            for (let i = 0; i < cells; i++) if (depth[i]! > m[i]!) m[i] = depth[i]!;
+          });
+        }
+      : undefined;
+    const result = simulateOne(params, s, [...starts, ...starts.map((t) => t + horizon)], {}, onStep);
+    starts.forEach((t0, j) => {
       const before = result.snapshots.get(t0)!;
       const after = result.snapshots.get(t0 + horizon)!;
       const xo = sample * fine * fine * cin;
@@ -72,14 +91,26 @@ function floodGenerator(overrides: FloodOverrides) {
           const k = xo + (r * fine + c) * cin;
           const i = Math.floor(r / factor) * grid + Math.floor(c / factor);
           x[k] = result.fineElevation[r * fine + c]!;
-          x[k + 1] = after.cumulativeRain[i]! - before.cumulativeRain[i]!;
-          x[k + 2] = before.depth[i]!;
+          if (target === 'storm') {
+            x[k + 1] = after.depth[i]!;
+          } else {
+            x[k + 1] = after.cumulativeRain[i]! - before.cumulativeRain[i]!;
+            x[k + 2] = before.depth[i]!;
+          }
         }
       }
-      for (let i = 0; i < cells; i++) y[sample * cells + i] = after.depth[i]!;
+      if (target === 'depth') {
+        for (let i = 0; i < cells; i++) y[sample * cells + i] = after.depth[i]!;
+      } else if (target === 'exceed_cell') {
+        for (let i = 0; i < cells; i++) y[sample * cells + i] = deepest[j]![i]! > threshold ? 1 : 0;
+      } else if (target === 'exceed_any') {
+        y[sample] = deepest[j]!.some((d) => d > threshold) ? 1 : 0;
+      } else {
+        y.set(stormVector(result.storms[0]!, params), sample * cout);
+      }
       simulation[sample] = s;
       sample++;
-    }
+    });
   };
   const result = (): ArraySet => ({
     x,
@@ -89,10 +120,11 @@ function floodGenerator(overrides: FloodOverrides) {
     w: grid,
     factor,
     cin,
-    cout: 1,
+    cout,
     simulation,
-    xChannels: [...FLOOD_X_CHANNELS],
-    yChannels: [...FLOOD_Y_CHANNELS],
+    xChannels: [...shape.xChannels],
+    yChannels: [...shape.yChannels],
+    ...(shape.kind === 'vector' ? { target: 'vector' as const } : {}),
   });
   return { simulations, simulate, result };
 }

@@ -27,13 +27,26 @@ const terrainSchema = z
 
 const rainSchema = z
   .object({
-    events: range(1, 20, 'number of storm cells per simulation').default([2, 4]),
+    // No schema default: it depends on the target (a storm target recovers one storm), filled in below.
+    events: range(1, 20, 'number of storm cells per simulation; default [2, 4], [1, 1] for target storm').optional(),
     peak_mm_per_hour: range(0, 1000, 'peak rainfall intensity of a storm cell in mm/h').default([30, 120]),
     radius: range(0.1, 10, 'storm radius as a fraction of the grid side').default([0.15, 0.5]),
     duration: range(0, 1, 'storm duration as a fraction of the simulated steps').default([0.1, 0.4]),
     speed: range(0, 10, 'storm speed in cells per step').default([0, 0.3]),
   })
   .strict();
+
+/**
+ * Default thresholds, chosen so that about a quarter of the labels are positive at the default sizes
+ * (measured: exceed_any 24 % of samples over 0.6 m, exceed_cell 21 % of cells over 5 mm); the issue's
+ * 10 cm would make exceed_any positive for 82 % of samples and exceed_cell for 1.3 % of cells.
+ */
+export const EXCEED_ANY_THRESHOLD = 0.6;
+export const EXCEED_CELL_THRESHOLD = 0.005;
+
+/** What the generated set's y holds (see src/data/flood/targets.ts). */
+export const FLOOD_TARGETS = ['depth', 'exceed_any', 'exceed_cell', 'storm'] as const;
+export type FloodTarget = (typeof FLOOD_TARGETS)[number];
 
 /** The keys alone (snake_case, defaults, no cross-field checks), for config layers that extend or merge. */
 export const floodParamsObjectSchema = z
@@ -58,6 +71,18 @@ export const floodParamsObjectSchema = z
     dt: z.number().positive().default(60).describe('output time step in seconds'),
     manning: z.number().positive().default(0.05).describe("Manning's roughness n (s/m^(1/3))"),
     infiltration_mm_per_hour: z.number().min(0).default(5).describe('constant infiltration rate of wet cells in mm/h'),
+    target: z
+      .enum(FLOOD_TARGETS)
+      .default('depth')
+      .describe(
+        'what y holds: depth (the depth map after the horizon), exceed_any (1 if any cell exceeds threshold within the horizon),' +
+          " exceed_cell (that, per cell), storm (the storm's parameters in physical units, from the depth map; one storm per simulation)",
+      ),
+    threshold: z
+      .number()
+      .positive()
+      .optional()
+      .describe(`depth in metres for the exceed targets; default ${EXCEED_ANY_THRESHOLD} for exceed_any, ${EXCEED_CELL_THRESHOLD} for exceed_cell`),
     terrain: terrainSchema.prefault({}),
     rain: rainSchema.prefault({}),
   })
@@ -77,7 +102,8 @@ export const floodParamsSchema = floodParamsObjectSchema
       ctx.addIssue({
         code: 'custom',
         path: ['simulations'],
-        message: `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ` +
+        message:
+          `simulations × steps × (grid × terrain_factor)² = ${work.toExponential(2)} cell-steps is over pipe's limit of ` +
           `${MAX_CELL_STEPS.toExponential(0)} (1.8e9 took 47 s on a 2-core machine)`,
         hint: 'lower simulations, steps or grid; a larger set is better generated in parts or supplied as files (data: files:)',
       } as never);
@@ -87,11 +113,25 @@ export const floodParamsSchema = floodParamsObjectSchema
       ctx.addIssue({
         code: 'custom',
         path: ['samples_per_simulation'],
-        message: `the inputs would take ${(xBytes / 2 ** 30).toFixed(1)} GiB (simulations × samples_per_simulation × (grid × terrain_factor)² × 3 ` +
+        message:
+          `the inputs would take ${(xBytes / 2 ** 30).toFixed(1)} GiB (simulations × samples_per_simulation × (grid × terrain_factor)² × 3 ` +
           `float32), over pipe's limit of ${MAX_X_BYTES / 2 ** 30} GiB`,
         hint: 'lower simulations, samples_per_simulation or grid',
       } as never);
       return;
+    }
+    const exceed = p.target === 'exceed_any' || p.target === 'exceed_cell';
+    if (p.threshold !== undefined && !exceed) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `threshold applies to the targets exceed_any and exceed_cell, not ${p.target}` });
+    }
+    const events = p.rain.events;
+    if (p.target === 'storm' && events && (events[0] !== 1 || events[1] !== 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rain', 'events'],
+        message: `target storm recovers the parameters of one storm, but rain.events is [${events.join(', ')}]`,
+        hint: 'remove rain.events (a storm target has one storm per simulation) or set it to [1, 1]',
+      } as never);
     }
     if (p.horizon >= p.steps) {
       ctx.addIssue({ code: 'custom', path: ['horizon'], message: `horizon (${p.horizon}) must be smaller than steps (${p.steps})` });
@@ -117,6 +157,11 @@ export const floodParamsSchema = floodParamsObjectSchema
     dt: p.dt,
     manning: p.manning,
     infiltrationMmPerHour: p.infiltration_mm_per_hour,
+    // Like terrainFactor, only where it is not the default: the depth set keeps its data hash.
+    ...(p.target !== 'depth' ? { target: p.target as FloodTarget } : {}),
+    ...(p.target === 'exceed_any' || p.target === 'exceed_cell'
+      ? { threshold: p.threshold ?? (p.target === 'exceed_any' ? EXCEED_ANY_THRESHOLD : EXCEED_CELL_THRESHOLD) }
+      : {}),
     terrain: {
       relief: p.terrain.relief,
       slope: p.terrain.slope,
@@ -126,7 +171,7 @@ export const floodParamsSchema = floodParamsObjectSchema
       octaves: p.terrain.octaves,
     },
     rain: {
-      events: p.rain.events,
+      events: p.rain.events ?? ((p.target === 'storm' ? [1, 1] : [2, 4]) as [number, number]),
       peakMmPerHour: p.rain.peak_mm_per_hour,
       radius: p.rain.radius,
       duration: p.rain.duration,

@@ -33,6 +33,8 @@ export function simulateOne(
   recordSteps: readonly number[] = [params.steps],
   /** solver options (time-step factor, friction form), for convergence checks; the data sets use the defaults */
   flowOptions: FlowOptions = {},
+  /** called after every output step with the depth then (read it, do not keep it: the array is reused) */
+  onStep?: (step: number, depth: Float64Array) => void,
 ): SimulationResult {
   const { grid, steps, dt, dx } = params;
   for (const s of recordSteps) {
@@ -59,6 +61,7 @@ export function simulateOne(
     flow.advance(rain, dt);
     for (let i = 0; i < rain.length; i++) cumulativeRain[i]! += rain[i]! * dt;
     record(step + 1);
+    onStep?.(step + 1, flow.depth);
   }
 
   const balance = flow.massBalance();
