@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { binaryMetrics, multiclassMetrics } from '../metrics/classification.js';
-import { modelColors } from './colors.js';
+import { type ModelColors, modelColors } from './colors.js';
 import { renderConfusionMatrix } from './confusion-matrix.js';
 import { type MetricHistory, metricCurveConfig } from './metric-curve.js';
 import { parityChartConfig, type VectorPredictions } from './parity-chart.js';
@@ -40,8 +40,13 @@ function byPart<T extends { part: string }>(items: T[]): Map<string, T[]> {
  * curves of all models together. Files: `<stage>-confusion-<model>-<part>.png`, `<stage>-roc-<part>.png`,
  * `<stage>-pr-<part>.png`; returns their paths.
  */
-export async function writeClassificationPlots(outDir: string, stage: string, predictions: ClassifierPredictions[]): Promise<string[]> {
-  const colors = modelColors(predictions.map((p) => p.model));
+export async function writeClassificationPlots(
+  outDir: string,
+  stage: string,
+  predictions: ClassifierPredictions[],
+  /** the study's colours (plotStudy's), so a model has one colour in every chart; default: from these models */
+  colors: ModelColors = modelColors(predictions.map((p) => p.model)),
+): Promise<string[]> {
   const written: string[] = [];
   for (const [part, models] of byPart(predictions)) {
     const binary = models.filter((m) => m.yProb.length === m.yTrue.length);
@@ -66,8 +71,12 @@ export async function writeClassificationPlots(outDir: string, stage: string, pr
 }
 
 /** Per part and target one parity chart of all models: `<stage>-parity-<part>-<target>.png`. */
-export async function writeParityPlots(outDir: string, stage: string, predictions: PartVectorPredictions[]): Promise<string[]> {
-  const colors = modelColors(predictions.map((p) => p.model));
+export async function writeParityPlots(
+  outDir: string,
+  stage: string,
+  predictions: PartVectorPredictions[],
+  colors: ModelColors = modelColors(predictions.map((p) => p.model)),
+): Promise<string[]> {
   const written: string[] = [];
   for (const [part, models] of byPart(predictions)) {
     const names = models[0]!.targetNames;
@@ -83,7 +92,13 @@ export async function writeParityPlots(outDir: string, stage: string, prediction
 }
 
 /** The monitored metric's learning curves of a train/tune stage: `<stage>-<metric>.png`. */
-export async function writeMetricCurve(outDir: string, stage: string, metric: string, mode: 'max' | 'min', histories: MetricHistory[]): Promise<string> {
-  const colors = modelColors(histories.map((h) => h.model));
+export async function writeMetricCurve(
+  outDir: string,
+  stage: string,
+  metric: string,
+  mode: 'max' | 'min',
+  histories: MetricHistory[],
+  colors: ModelColors = modelColors(histories.map((h) => h.model)),
+): Promise<string> {
   return renderChart(metricCurveConfig(`Stage ${stage}`, metric, mode, histories, colors), path.join(outDir, `${stage}-${fileSafe(metric)}.png`));
 }
