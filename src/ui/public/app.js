@@ -1,6 +1,6 @@
 // The dashboard page: plain browser JavaScript (no build step). Every string that comes from a config, a
 // run log or the lock reaches the page through textContent or an attribute, never as HTML.
-/* global Chart, EventSource */
+/* global Chart, EventSource, parallelCoordinates */
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +15,16 @@ const el = (tag, attrs = {}, ...children) => {
   for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 };
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))) : v === undefined || v === null ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+const fmt = (v) =>
+  typeof v === 'number'
+    ? Number.isInteger(v)
+      ? String(v)
+      : String(Number(v.toPrecision(4)))
+    : v === undefined || v === null
+      ? '–'
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
 const secs = (s) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
 const when = (t) => new Date(t).toLocaleString();
 
@@ -28,7 +37,9 @@ const sortState = new Map();
 // ---- tables -------------------------------------------------------------------------------------
 function fillTable(table, head, rows, opts = {}) {
   const thead = table.tHead;
-  thead.replaceChildren(el('tr', {}, ...head.map((h, i) => el('th', { text: h, onclick: table.classList.contains('sortable') ? () => sortBy(table, i) : () => {} }))));
+  thead.replaceChildren(
+    el('tr', {}, ...head.map((h, i) => el('th', { text: h, onclick: table.classList.contains('sortable') ? () => sortBy(table, i) : () => {} }))),
+  );
   const body = table.tBodies[0];
   body.replaceChildren(
     ...rows.map((r) => {
@@ -130,7 +141,11 @@ function stageProgress(stage, now) {
       if (last) return ((now - u.started) / u.epochs.length) * (last.epochs - u.epochs.length);
       return mean !== undefined ? Math.max(0, mean - (now - u.started)) : undefined;
     });
-    const unitTime = mean ?? (running.length && running.every((u) => u.epochs.length) ? running.reduce((s, u) => s + ((now - u.started) / u.epochs.length) * u.epochs.at(-1).epochs, 0) / running.length : undefined);
+    const unitTime =
+      mean ??
+      (running.length && running.every((u) => u.epochs.length)
+        ? running.reduce((s, u) => s + ((now - u.started) / u.epochs.length) * u.epochs.at(-1).epochs, 0) / running.length
+        : undefined);
     if (!left.includes(undefined) && (queued === 0 || unitTime !== undefined)) {
       const slots = Math.max(1, running.length);
       eta = Math.max(0, ...left, (left.reduce((a, b) => a + b, 0) + queued * (unitTime ?? 0)) / slots) / 1000;
@@ -139,24 +154,50 @@ function stageProgress(stage, now) {
   return { done: finished.length, total, eta };
 }
 
-function curveChart(key, caption, unit) {
+const epochCount = (last) => `epoch ${last.epoch + 1}/${last.epochs}`;
+
+function curveChart(key, caption, unit, baseline) {
   let c = charts.get(key);
   if (!c) {
     const canvas = el('canvas');
-    const fig = el('figure', { class: 'curve', 'data-unit': key.split('|')[1] }, el('figcaption'), el('div', { class: 'box' }, canvas));
+    const cap = el(
+      'figcaption',
+      {},
+      el('span', { class: 'what' }),
+      ' ',
+      el('span', { class: 'epoch-count' }),
+      el('span', { class: 'best' }),
+      el('span', { class: 'baseline' }),
+    );
+    const fig = el('figure', { class: 'curve', 'data-unit': key.split('|')[1] }, cap, el('div', { class: 'box' }, canvas));
     const chart = new Chart(canvas, {
       type: 'line',
-      data: { labels: [], datasets: [
-        { label: 'train', data: [], borderColor: '#1f77d0', backgroundColor: '#1f77d0', pointRadius: 0, borderWidth: 2 },
-        { label: 'val', data: [], borderColor: '#e8710a', backgroundColor: '#e8710a', borderDash: [6, 4], pointRadius: 0, borderWidth: 2 },
-        { label: 'best', data: [], type: 'scatter', borderColor: '#2e9a4b', backgroundColor: '#2e9a4b', pointRadius: 5 },
-      ] },
+      data: {
+        labels: [],
+        datasets: [
+          { label: 'train', data: [], borderColor: '#1f77d0', backgroundColor: '#1f77d0', pointRadius: 0, borderWidth: 2 },
+          { label: 'val', data: [], borderColor: '#e8710a', backgroundColor: '#e8710a', borderDash: [6, 4], pointRadius: 0, borderWidth: 2 },
+          { label: 'best', data: [], type: 'scatter', borderColor: '#2e9a4b', backgroundColor: '#2e9a4b', pointRadius: 5 },
+          {
+            label: 'training-mean baseline (val)',
+            data: [],
+            borderColor: '#8a929e',
+            backgroundColor: '#8a929e',
+            borderDash: [2, 3],
+            pointRadius: 0,
+            borderWidth: 1.5,
+          },
+        ],
+      },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
         parsing: false,
-        scales: { x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } }, y: { type: 'logarithmic', title: { display: true, text: 'loss' } } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
+          y: { type: 'logarithmic', title: { display: true, text: 'loss' } },
+        },
         plugins: { legend: { labels: { boxWidth: 12 } } },
       },
     });
@@ -171,11 +212,26 @@ function curveChart(key, caption, unit) {
   c.chart.data.datasets[0].data = train;
   c.chart.data.datasets[1].data = val;
   c.chart.data.datasets[2].data = best ? [best] : [];
-  c.chart.update('none');
   const last = pts.at(-1);
+  // the baseline spans the epochs the unit will run, so a line that starts high shows how far it has come
+  const span = Math.max(1, last ? last.epochs : 1, val.length);
+  c.chart.data.datasets[3].data = baseline
+    ? [
+        { x: 1, y: baseline.val },
+        { x: span, y: baseline.val },
+      ]
+    : [];
+  c.chart.update('none');
   c.fig.dataset.points = String(pts.length);
   c.fig.dataset.state = unit.state;
-  c.fig.querySelector('figcaption').textContent = `${caption} — ${unit.state}${last ? `, epoch ${last.epoch + 1}/${last.epochs}` : ''}${best ? `, best val ${fmt(best.y)} @ ${best.x}` : ''}`;
+  c.fig.dataset.baseline = baseline ? String(baseline.val) : '';
+  const q = (sel) => c.fig.querySelector(sel);
+  q('.what').textContent = `${caption} — ${unit.state}`;
+  q('.epoch-count').textContent = last ? epochCount(last) : '';
+  q('.best').textContent = best ? `, best val ${fmt(best.y)} @ ${best.x}` : '';
+  q('.baseline').textContent = baseline
+    ? ` · grey dotted: validation loss of predicting the training mean, ${fmt(baseline.val)} (read from ${baseline.unit})`
+    : '';
   return c.fig;
 }
 
@@ -194,7 +250,14 @@ function renderRun(run) {
     ['profile', s.profile ?? '–'],
     ['--set', s.sets.join(' ') || '–'],
     ['host', `${s.host} (pid ${s.pid})`],
-    ['backend', `${s.backend.requested} → ${Object.values(run.end?.backends ?? {}).filter((b) => b !== 'none').join(', ') || s.backend.expected}`],
+    [
+      'backend',
+      `${s.backend.requested} → ${
+        Object.values(run.end?.backends ?? {})
+          .filter((b) => b !== 'none')
+          .join(', ') || s.backend.expected
+      }`,
+    ],
     ['jobs', s.jobs],
   ];
   $('run-meta').replaceChildren(...meta.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]));
@@ -205,15 +268,29 @@ function renderRun(run) {
   for (const st of run.stages) (cols[depth(st.name)] ??= []).push(st);
   $('dag').replaceChildren(
     ...cols.filter(Boolean).map((col) =>
-      el('div', { class: 'col' }, ...col.map((st) => {
-        const pr = stageProgress(st, now);
-        const info = [st.state, pr.total ? `${pr.done}/${pr.total} units` : '', st.outcome ? secs(st.outcome.seconds) : '', pr.eta !== undefined ? `ETA ${secs(pr.eta)}` : ''].filter(Boolean).join(' · ');
-        return el('div', { class: 'node', 'data-stage': st.name, 'data-state': st.state },
-          el('div', { class: 'name', text: `${st.name} (${st.kind})` }),
-          el('div', { class: 'st', text: info }),
-          el('div', { class: 'why', text: st.state === 'fresh' ? 'fresh (cached)' : [...st.reasons, st.outcome?.error ?? ''].filter(Boolean).join('; ') }),
-          st.needs.length ? el('div', { class: 'why', text: `needs ${st.needs.join(', ')}` }) : '');
-      })),
+      el(
+        'div',
+        { class: 'col' },
+        ...col.map((st) => {
+          const pr = stageProgress(st, now);
+          const info = [
+            st.state,
+            pr.total ? `${pr.done}/${pr.total} units` : '',
+            st.outcome ? secs(st.outcome.seconds) : '',
+            pr.eta !== undefined ? `ETA ${secs(pr.eta)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ');
+          return el(
+            'div',
+            { class: 'node', 'data-stage': st.name, 'data-state': st.state },
+            el('div', { class: 'name', text: `${st.name} (${st.kind})` }),
+            el('div', { class: 'st', text: info }),
+            el('div', { class: 'why', text: st.state === 'fresh' ? 'fresh (cached)' : [...st.reasons, st.outcome?.error ?? ''].filter(Boolean).join('; ') }),
+            st.needs.length ? el('div', { class: 'why', text: `needs ${st.needs.join(', ')}` }) : '',
+          );
+        }),
+      ),
     ),
   );
 
@@ -223,15 +300,40 @@ function renderRun(run) {
   for (const st of run.stages) {
     if (!st.units.length) continue;
     const pr = stageProgress(st, now);
-    const sec = el('div', { class: 'stage', 'data-stage': st.name }, el('h4', { text: `${st.name}: ${pr.done}/${pr.total} units done${pr.eta !== undefined ? ` · ETA ${secs(pr.eta)}` : ''}` }));
+    const sec = el(
+      'div',
+      { class: 'stage', 'data-stage': st.name },
+      el('h4', { text: `${st.name}: ${pr.done}/${pr.total} units done${pr.eta !== undefined ? ` · ETA ${secs(pr.eta)}` : ''}` }),
+    );
+    const running = st.units.filter((u) => u.state === 'running');
+    if (running.length)
+      sec.append(
+        el(
+          'p',
+          { class: 'running' },
+          'running: ',
+          ...running.flatMap((u, i) => [
+            i ? ', ' : '',
+            `${u.id} `,
+            el('span', { class: 'epoch-count', 'data-unit': u.id, text: u.epochs.length ? epochCount(u.epochs.at(-1)) : 'starting' }),
+          ]),
+        ),
+      );
     const labelled = st.units.filter((u) => u.label);
     if (labelled.length) {
       const keys = [...new Set(labelled.flatMap((u) => Object.keys(u.label)))];
       const t = el('table', { class: 'sortable trials', id: `trials-${st.name}`, 'data-stage': st.name }, el('thead'), el('tbody'));
-      fillTable(t, ['trial', ...keys, 'best val', 'epochs', 'state'], labelled.map((u) => {
-        const vals = u.epochs.map((e) => e.val).filter(Number.isFinite);
-        return { attrs: { 'data-unit': u.id }, cells: [u.id, ...keys.map((k) => u.label[k]), vals.length ? Math.min(...vals) : '–', u.epochs.length, u.state] };
-      }));
+      fillTable(
+        t,
+        ['trial', ...keys, 'best val', 'epochs', 'state'],
+        labelled.map((u) => {
+          const vals = u.epochs.map((e) => e.val).filter(Number.isFinite);
+          return {
+            attrs: { 'data-unit': u.id },
+            cells: [u.id, ...keys.map((k) => u.label[k]), vals.length ? Math.min(...vals) : '–', u.epochs.length, u.state],
+          };
+        }),
+      );
       sec.append(el('h4', { text: 'trials (click a column to sort)' }), t);
       const best = [];
       let b = Infinity;
@@ -241,6 +343,9 @@ function renderRun(run) {
         if (Number.isFinite(b)) best.push(`${u.id}: ${fmt(b)}`);
       }
       if (best.length) sec.append(el('p', { class: 'why', text: `best so far: ${best.join(' → ')}` }));
+      const space = run.start.plan.find((x) => x.name === st.name)?.parts?.params?.space;
+      const pc = parallelCoordinates(labelled, keys, space);
+      if (pc) sec.append(el('h4', { text: 'parallel coordinates (one line per trial; the best in green)' }), pc);
     }
     const withCurves = st.units.filter((u) => u.epochs.length || u.state === 'running');
     if (withCurves.length) {
@@ -248,7 +353,7 @@ function renderRun(run) {
       for (const u of withCurves) {
         const key = `${run.id}|${st.name}/${u.id}`;
         keep.add(key);
-        box.append(curveChart(key, `${st.name}/${u.id}`, u));
+        box.append(curveChart(key, `${st.name}/${u.id}`, u, run.baselines?.[st.name]));
       }
       sec.append(box);
     }
@@ -294,29 +399,48 @@ async function showCompare() {
   const { comparison: c, curves } = await r.json();
   $('compare-view').dataset.old = c.old;
   $('compare-view').dataset.new = c.new;
-  fillTable($('cmp-params'), ['param', 'old', 'new', 'stages'], c.params.map((p) => ({ attrs: { 'data-param': p.path }, cells: [p.path, fmt(p.old), fmt(p.new), p.stages.join(', ')] })));
+  fillTable(
+    $('cmp-params'),
+    ['param', 'old', 'new', 'stages'],
+    c.params.map((p) => ({ attrs: { 'data-param': p.path }, cells: [p.path, fmt(p.old), fmt(p.new), p.stages.join(', ')] })),
+  );
   const changed = c.metrics.filter((m) => m.changed);
-  fillTable($('cmp-metrics'), ['stage', 'metric', 'old', 'new', 'delta', 'delta %'], changed.map((m) => ({
-    attrs: { 'data-metric': `${m.stage}:${m.key}` },
-    cells: [m.stage, m.key, m.old, m.new, m.delta === undefined ? '–' : `${m.delta >= 0 ? '+' : ''}${fmt(m.delta)}`, m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–'],
-  })));
+  fillTable(
+    $('cmp-metrics'),
+    ['stage', 'metric', 'old', 'new', 'delta', 'delta %'],
+    changed.map((m) => ({
+      attrs: { 'data-metric': `${m.stage}:${m.key}` },
+      cells: [
+        m.stage,
+        m.key,
+        m.old,
+        m.new,
+        m.delta === undefined ? '–' : `${m.delta >= 0 ? '+' : ''}${fmt(m.delta)}`,
+        m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–',
+      ],
+    })),
+  );
   for (const [k, ch] of charts) if (k.startsWith('cmp|')) (ch.chart.destroy(), charts.delete(k));
   const units = Object.keys(curves.new).filter((u) => curves.old[u]);
-  $('cmp-curves').replaceChildren(...units.map((u) => {
-    const canvas = el('canvas');
-    const fig = el('figure', { class: 'curve', 'data-unit': u }, el('figcaption', { text: u }), el('div', { class: 'box' }, canvas));
-    const pts = (arr) => arr.map((y, i) => ({ x: i + 1, y }));
-    const chart = new Chart(canvas, {
-      type: 'line',
-      data: { datasets: [
-        { label: `old (${c.old})`, data: pts(curves.old[u]), borderColor: '#98a1ad', borderDash: [6, 4], pointRadius: 0 },
-        { label: `new (${c.new})`, data: pts(curves.new[u]), borderColor: '#e8710a', pointRadius: 0 },
-      ] },
-      options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } },
-    });
-    charts.set(`cmp|${u}`, { fig, chart });
-    return fig;
-  }));
+  $('cmp-curves').replaceChildren(
+    ...units.map((u) => {
+      const canvas = el('canvas');
+      const fig = el('figure', { class: 'curve', 'data-unit': u }, el('figcaption', { text: u }), el('div', { class: 'box' }, canvas));
+      const pts = (arr) => arr.map((y, i) => ({ x: i + 1, y }));
+      const chart = new Chart(canvas, {
+        type: 'line',
+        data: {
+          datasets: [
+            { label: `old (${c.old})`, data: pts(curves.old[u]), borderColor: '#98a1ad', borderDash: [6, 4], pointRadius: 0 },
+            { label: `new (${c.new})`, data: pts(curves.new[u]), borderColor: '#e8710a', pointRadius: 0 },
+          ],
+        },
+        options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } },
+      });
+      charts.set(`cmp|${u}`, { fig, chart });
+      return fig;
+    }),
+  );
 }
 
 // ---- routing and the live stream ----------------------------------------------------------------
@@ -338,7 +462,8 @@ function route() {
   }
 }
 
-for (const id of ['cmp-a', 'cmp-b']) $(id).addEventListener('change', () => (location.hash = `#/compare/${encodeURIComponent($('cmp-a').value)}/${encodeURIComponent($('cmp-b').value)}`));
+for (const id of ['cmp-a', 'cmp-b'])
+  $(id).addEventListener('change', () => (location.hash = `#/compare/${encodeURIComponent($('cmp-a').value)}/${encodeURIComponent($('cmp-b').value)}`));
 window.addEventListener('hashchange', route);
 
 const events = new EventSource('/api/events');
