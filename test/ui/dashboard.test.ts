@@ -183,6 +183,7 @@ test('pipe ui follows a run started in another process, live, then compares two 
   // the training-mean baseline on the finished unit's learning curve
   const baseline = Number(await page.evaluate(() => document.querySelector('figure.curve[data-unit="A/unet_lite"]')?.getAttribute('data-baseline')));
   assert.ok(baseline > 0, `A/unet_lite's curve has the baseline line: ${baseline}`);
+  if (SHOTS) await page.locator('.stage[data-stage="B"]').screenshot({ path: join(SHOTS, 'dashboard-trials.png') });
 
   step('trials checked');
   // a second run with another learning rate; the compare view names the param and the metric deltas

@@ -314,8 +314,9 @@ function renderRun(run) {
           'running: ',
           ...running.flatMap((u, i) => [
             i ? ', ' : '',
-            `${u.id} `,
+            `${u.id} (`,
             el('span', { class: 'epoch-count', 'data-unit': u.id, text: u.epochs.length ? epochCount(u.epochs.at(-1)) : 'starting' }),
+            ')',
           ]),
         ),
       );

@@ -63,12 +63,13 @@ function parallelCoordinates(trials, keys, space) {
       rows.map((r) => r.value),
     ),
   ];
-  const W = Math.max(360, 150 * axes.length);
+  const W = Math.max(420, 170 * axes.length);
   const H = 260;
   const top = 34;
   const bottom = 22;
   const left = 60;
-  const x = (i) => left + (i * (W - 2 * left)) / (axes.length - 1);
+  const right = 110; // room for the last axis's name
+  const x = (i) => left + (i * (W - left - right)) / (axes.length - 1);
   const y = (p) => top + (1 - p) * (H - top - bottom);
   const svg = svgEl('svg', { class: 'parcoords', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img' });
   svg.append(svgEl('title', {}, 'parallel coordinates of the trials: params vs value'));
