@@ -57,7 +57,8 @@ export function configHtml(c: ResolvedConfig): string {
       .filter(Boolean)
       .join(' · ');
     return (
-      `<details class="config" data-stage="${escapeXml(s.name)}"><summary>${escapeXml(s.name)} (${escapeXml(s.kind)})${extra ? ` — ${escapeXml(extra)}` : ''}</summary>` +
+      `<details class="config" data-stage="${escapeXml(s.name)}">` +
+      `<summary>${escapeXml(s.name)} (${escapeXml(s.kind)})${extra ? ` — ${escapeXml(extra)}` : ''}</summary>` +
       `<table><thead><tr><th class="l">param</th><th class="l">value</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`
     );
   });
@@ -80,7 +81,8 @@ export function trialsHtml({ stage, trials }: StageTrials): string {
       (t) =>
         `<tr${t === best ? ' class="best"' : ''} data-trial="${t.number}"><td>${t.number}</td><td class="l">${escapeXml(t.state)}</td>` +
         keys.map((k) => `<td>${escapeXml(cell(t.params[k]))}</td>`).join('') +
-        `<td>${t.value == null ? '–' : escapeXml(cell(t.value))}</td><td>${t.epochs ?? '–'}</td><td>${t.seconds === undefined ? '–' : t.seconds.toFixed(1)}</td></tr>`,
+        `<td>${t.value == null ? '–' : escapeXml(cell(t.value))}</td><td>${t.epochs ?? '–'}</td>` +
+        `<td>${t.seconds === undefined ? '–' : t.seconds.toFixed(1)}</td></tr>`,
     );
   return (
     `<h3>Stage ${escapeXml(stage)}: ${trials.length} trials</h3>` +
@@ -98,13 +100,17 @@ export function timingsHtml(rows: StageTiming[]): string {
     const units = r.units ? `${r.units.ran} ran, ${r.units.reused} reused` : '–';
     const when = r.at ? new Date(r.at).toISOString().replace('T', ' ').slice(0, 19) : '';
     return (
-      `<tr data-stage="${escapeXml(r.stage)}"><td class="l">${escapeXml(r.stage)}</td><td class="l">${escapeXml(r.latest === 'fresh' ? 'fresh (cached)' : r.latest)}</td>` +
-      `<td>${r.seconds === undefined ? '–' : r.seconds.toFixed(1)}</td><td>${units}</td><td class="l">${r.run ? `<code>${escapeXml(r.run)}</code> ${when}` : '–'}</td></tr>`
+      `<tr data-stage="${escapeXml(r.stage)}"><td class="l">${escapeXml(r.stage)}</td>` +
+      `<td class="l">${escapeXml(r.latest === 'fresh' ? 'fresh (cached)' : r.latest)}</td>` +
+      `<td>${r.seconds === undefined ? '–' : r.seconds.toFixed(1)}</td><td>${units}</td>` +
+      `<td class="l">${r.run ? `<code>${escapeXml(r.run)}</code> ${when}` : '–'}</td></tr>`
     );
   });
   return (
-    '<table class="timings"><thead><tr><th class="l">stage</th><th class="l">latest run</th><th>seconds (when it ran)</th><th>units</th><th class="l">run</th></tr></thead>' +
+    '<table class="timings"><thead><tr><th class="l">stage</th><th class="l">latest run</th>' +
+    '<th>seconds (when it ran)</th><th>units</th><th class="l">run</th></tr></thead>' +
     `<tbody>${body.join('')}</tbody></table>` +
-    '<p class="muted">“fresh (cached)”: the latest run reused the stage\'s cached result; its seconds are from the run that computed it. Restored: copied from the cache.</p>'
+    '<p class="muted">“fresh (cached)”: the latest run reused the stage\'s cached result; its seconds are from the run that computed it. ' +
+    'Restored: copied from the cache.</p>'
   );
 }
