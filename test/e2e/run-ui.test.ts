@@ -42,6 +42,7 @@ test('pipe run --ui serves the dashboard of the run while it runs, then stops wi
   const { code } = await exit;
   assert.equal(code, 0, run.output());
   assert.match(run.output(), /it stops when the run ends/);
+  assert.doesNotMatch(run.output(), /opening a browser/, 'no browser under CI');
   assert.match(run.output(), /pipe ui: stopped with the run/);
   assert.equal(await get(`${url}api/runs`), undefined, 'nothing listens once the run has ended');
   // nothing left to run: no server, and it says so

@@ -1,82 +1,13 @@
-// The dashboard page: plain browser JavaScript (no build step). Every string that comes from a config, a
-// run log or the lock reaches the page through textContent or an attribute, never as HTML.
-/* global Chart, EventSource, parallelCoordinates */
+// The dashboard page: the runs table, one run's DAG, stages, trials and curves, routing and the live
+// stream. Plain browser JavaScript (no build step), after dom.js, curves.js, parallel-coords.js and
+// compare-view.js. Every string that comes from a config, a run log or the lock reaches the page through
+// textContent or an attribute, never as HTML.
+/* global EventSource, $, el, fmt, secs, when, fillTable, charts, epochCount, curveChart, parallelCoordinates, showCompare */
 'use strict';
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, String(v));
-  }
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return e;
-};
-const fmt = (v) =>
-  typeof v === 'number'
-    ? Number.isInteger(v)
-      ? String(v)
-      : String(Number(v.toPrecision(4)))
-    : v === undefined || v === null
-      ? '–'
-      : typeof v === 'string'
-        ? v
-        : JSON.stringify(v);
-const secs = (s) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
-const when = (t) => new Date(t).toLocaleString();
 
 let runs = [];
 let current; // the run shown
 let shownId; // the run asked for (undefined: the latest)
-const charts = new Map();
-const sortState = new Map();
-
-// ---- tables -------------------------------------------------------------------------------------
-function fillTable(table, head, rows, opts = {}) {
-  const thead = table.tHead;
-  thead.replaceChildren(
-    el('tr', {}, ...head.map((h, i) => el('th', { text: h, onclick: table.classList.contains('sortable') ? () => sortBy(table, i) : () => {} }))),
-  );
-  const body = table.tBodies[0];
-  body.replaceChildren(
-    ...rows.map((r) => {
-      const tr = el('tr', r.attrs ?? {});
-      if (r.onclick) {
-        tr.classList.add('clickable');
-        tr.addEventListener('click', r.onclick);
-      }
-      for (const c of r.cells) tr.append(el('td', { text: fmt(c), class: typeof c === 'number' ? 'num' : '' }));
-      return tr;
-    }),
-  );
-  const s = sortState.get(table.id);
-  if (s && !opts.keepOrder) applySort(table, s.col, s.dir);
-}
-function sortBy(table, col) {
-  const s = sortState.get(table.id);
-  const dir = s && s.col === col ? -s.dir : 1;
-  sortState.set(table.id, { col, dir });
-  applySort(table, col, dir);
-}
-function applySort(table, col, dir) {
-  const body = table.tBodies[0];
-  const key = (tr) => {
-    const t = tr.children[col]?.textContent ?? '';
-    const n = Number(t.replace(/[, %]/g, ''));
-    return t !== '' && t !== '–' && Number.isFinite(n) ? n : t;
-  };
-  const rows = [...body.rows].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
-    return String(x).localeCompare(String(y)) * dir;
-  });
-  body.replaceChildren(...rows);
-  for (const [i, th] of [...table.tHead.rows[0].cells].entries()) th.dataset.sorted = i === col ? (dir > 0 ? 'asc' : 'desc') : '';
-}
 
 // ---- runs list ----------------------------------------------------------------------------------
 function renderRuns() {
@@ -152,87 +83,6 @@ function stageProgress(stage, now) {
     }
   }
   return { done: finished.length, total, eta };
-}
-
-const epochCount = (last) => `epoch ${last.epoch + 1}/${last.epochs}`;
-
-function curveChart(key, caption, unit, baseline) {
-  let c = charts.get(key);
-  if (!c) {
-    const canvas = el('canvas');
-    const cap = el(
-      'figcaption',
-      {},
-      el('span', { class: 'what' }),
-      ' ',
-      el('span', { class: 'epoch-count' }),
-      el('span', { class: 'best' }),
-      el('span', { class: 'baseline' }),
-    );
-    const fig = el('figure', { class: 'curve', 'data-unit': key.split('|')[1] }, cap, el('div', { class: 'box' }, canvas));
-    const chart = new Chart(canvas, {
-      type: 'line',
-      data: {
-        labels: [],
-        datasets: [
-          { label: 'train', data: [], borderColor: '#1f77d0', backgroundColor: '#1f77d0', pointRadius: 0, borderWidth: 2 },
-          { label: 'val', data: [], borderColor: '#e8710a', backgroundColor: '#e8710a', borderDash: [6, 4], pointRadius: 0, borderWidth: 2 },
-          { label: 'best', data: [], type: 'scatter', borderColor: '#2e9a4b', backgroundColor: '#2e9a4b', pointRadius: 5 },
-          {
-            label: 'training-mean baseline (val)',
-            data: [],
-            borderColor: '#8a929e',
-            backgroundColor: '#8a929e',
-            borderDash: [2, 3],
-            pointRadius: 0,
-            borderWidth: 1.5,
-          },
-        ],
-      },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: {
-          x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
-          y: { type: 'logarithmic', title: { display: true, text: 'loss' } },
-        },
-        plugins: { legend: { labels: { boxWidth: 12 } } },
-      },
-    });
-    c = { fig, chart };
-    charts.set(key, c);
-  }
-  const pts = unit.epochs;
-  const train = pts.map((e) => ({ x: e.epoch + 1, y: e.train }));
-  const val = pts.map((e) => ({ x: e.epoch + 1, y: e.val }));
-  let best;
-  for (const p of val) if (Number.isFinite(p.y) && (!best || p.y < best.y)) best = p;
-  c.chart.data.datasets[0].data = train;
-  c.chart.data.datasets[1].data = val;
-  c.chart.data.datasets[2].data = best ? [best] : [];
-  const last = pts.at(-1);
-  // the baseline spans the epochs the unit will run, so a line that starts high shows how far it has come
-  const span = Math.max(1, last ? last.epochs : 1, val.length);
-  c.chart.data.datasets[3].data = baseline
-    ? [
-        { x: 1, y: baseline.val },
-        { x: span, y: baseline.val },
-      ]
-    : [];
-  c.chart.update('none');
-  c.fig.dataset.points = String(pts.length);
-  c.fig.dataset.state = unit.state;
-  c.fig.dataset.baseline = baseline ? String(baseline.val) : '';
-  const q = (sel) => c.fig.querySelector(sel);
-  q('.what').textContent = `${caption} — ${unit.state}`;
-  q('.epoch-count').textContent = last ? epochCount(last) : '';
-  q('.best').textContent = best ? `, best val ${fmt(best.y)} @ ${best.x}` : '';
-  q('.baseline').textContent = baseline
-    ? ` · grey dotted: validation loss of predicting the training mean, ${fmt(baseline.val)} (read from ${baseline.unit})`
-    : '';
-  return c.fig;
 }
 
 function renderRun(run) {
@@ -388,60 +238,6 @@ async function showRun(id) {
   if (!r.ok) return;
   $('run-view').hidden = false;
   renderRun(await r.json());
-}
-
-// ---- compare ------------------------------------------------------------------------------------
-async function showCompare() {
-  const a = $('cmp-a').value;
-  const b = $('cmp-b').value;
-  if (!a || !b) return;
-  const r = await fetch(`/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-  if (!r.ok) return;
-  const { comparison: c, curves } = await r.json();
-  $('compare-view').dataset.old = c.old;
-  $('compare-view').dataset.new = c.new;
-  fillTable(
-    $('cmp-params'),
-    ['param', 'old', 'new', 'stages'],
-    c.params.map((p) => ({ attrs: { 'data-param': p.path }, cells: [p.path, fmt(p.old), fmt(p.new), p.stages.join(', ')] })),
-  );
-  const changed = c.metrics.filter((m) => m.changed);
-  fillTable(
-    $('cmp-metrics'),
-    ['stage', 'metric', 'old', 'new', 'delta', 'delta %'],
-    changed.map((m) => ({
-      attrs: { 'data-metric': `${m.stage}:${m.key}` },
-      cells: [
-        m.stage,
-        m.key,
-        m.old,
-        m.new,
-        m.delta === undefined ? '–' : `${m.delta >= 0 ? '+' : ''}${fmt(m.delta)}`,
-        m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–',
-      ],
-    })),
-  );
-  for (const [k, ch] of charts) if (k.startsWith('cmp|')) (ch.chart.destroy(), charts.delete(k));
-  const units = Object.keys(curves.new).filter((u) => curves.old[u]);
-  $('cmp-curves').replaceChildren(
-    ...units.map((u) => {
-      const canvas = el('canvas');
-      const fig = el('figure', { class: 'curve', 'data-unit': u }, el('figcaption', { text: u }), el('div', { class: 'box' }, canvas));
-      const pts = (arr) => arr.map((y, i) => ({ x: i + 1, y }));
-      const chart = new Chart(canvas, {
-        type: 'line',
-        data: {
-          datasets: [
-            { label: `old (${c.old})`, data: pts(curves.old[u]), borderColor: '#98a1ad', borderDash: [6, 4], pointRadius: 0 },
-            { label: `new (${c.new})`, data: pts(curves.new[u]), borderColor: '#e8710a', pointRadius: 0 },
-          ],
-        },
-        options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } },
-      });
-      charts.set(`cmp|${u}`, { fig, chart });
-      return fig;
-    }),
-  );
 }
 
 // ---- routing and the live stream ----------------------------------------------------------------
