@@ -172,7 +172,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => {
+      // a port it cannot take: nothing may keep the process alive (pipe run --ui exits with the usage error)
+      clearInterval(poll);
+      reject(err);
+    });
     server.listen(o.port, o.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -3,6 +3,7 @@
 // run's exit code alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { Project, exitOf } from './rig.js';
 import { tinyStudy } from './tiny-study.js';
 
@@ -52,9 +53,17 @@ test('pipe run --ui serves the dashboard of the run while it runs, then stops wi
   assert.match(again.stderr, /--ui: nothing runs, so no dashboard was started; `pipe ui` shows the recorded runs/);
 });
 
-test('pipe run --ui-port without --ui, or with a bad port, is a usage error', () => {
+test('pipe run --ui-port without --ui, with a bad port or a port in use, is a usage error', async () => {
   const p = new Project({ 'pipeline.yaml': tinyStudy(2) });
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
   try {
+    const port = (taken.address() as AddressInfo).port;
+    const busy = p.run(['run', '--ui', '--ui-port', String(port)]);
+    assert.equal(busy.code, 2, busy.stderr);
+    assert.match(busy.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    assert.match(busy.stderr, /leave out --ui-port/);
+    assert.ok(!p.exists('results/A'), 'nothing ran');
     const alone = p.run(['run', '--ui-port', '8080']);
     assert.equal(alone.code, 2, alone.stderr);
     assert.match(alone.stderr, /--ui-port needs --ui/);
@@ -62,6 +71,7 @@ test('pipe run --ui-port without --ui, or with a bad port, is a usage error', ()
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /--ui-port x: expected a port number/);
   } finally {
+    taken.close();
     p.cleanup();
   }
 });
