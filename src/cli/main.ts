@@ -52,6 +52,8 @@ export function buildProgram(signal: AbortSignal): Command {
     .option('--executor <name>', 'where units run: local, bullmq, slurm (default: executor: in pipeline.yaml, else local)')
     .option('--redis <url>', 'bullmq: Redis URL (default $PIPE_REDIS_URL)')
     .option('--store <url>', 'bullmq: shared store, dir:///path (default $PIPE_STORE_URL, then store: in pipeline.yaml)')
+    .option('--ui', 'serve the dashboard (pipe ui) for this run, in this process, until the run ends')
+    .option('--ui-port <n>', 'port for --ui (default: a free one)')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(opts, signal);
@@ -86,7 +88,7 @@ export function buildProgram(signal: AbortSignal): Command {
 
   common(program.command('plot'))
     .description('re-render charts and results/report.html from results/ (no training)')
-    .option('--stage <name>', 'only this stage\'s charts (repeatable)', collect)
+    .option('--stage <name>', "only this stage's charts (repeatable)", collect)
     .action(async (opts) => {
       const { plotCommand } = await import('./commands/plot.js');
       process.exitCode = await plotCommand(opts);

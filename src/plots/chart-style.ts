@@ -12,14 +12,18 @@ export function axisTitle(text: string) {
   return { display: true, text, font: { size: 22 } };
 }
 
-/** Legend with line-style swatches; `keep` hides entries that would only repeat a colour. */
-export function legendOptions(keep: (label: string) => boolean = () => true) {
+/**
+ * Legend with line-style swatches; `keep` hides entries that would only repeat a colour; `pointStyle`
+ * draws each entry's swatch as its dataset's marker (a circle, a triangle, a line) instead of a box.
+ */
+export function legendOptions(keep: (label: string) => boolean = () => true, pointStyle = false) {
   return {
     position: 'top' as const,
     labels: {
       font: { size: 20 },
       boxWidth: 40,
       padding: 16,
+      ...(pointStyle ? { usePointStyle: true, pointStyleWidth: 40 } : {}),
       filter: (item: LegendItem) => keep(item.text),
     },
   };

@@ -4,12 +4,16 @@ import { axisTitle, chartTitle, layoutPadding, legendOptions } from './chart-sty
 import { type ModelColors, withAlpha } from './colors.js';
 import { finite, type Metrics } from './result-files.js';
 import { modelOrder, setParts } from './set-parts.js';
+import { logTicks, plainNumber } from './log-ticks.js';
 
 export interface RaeBoxplot {
   config: ChartConfiguration<'boxplot', (BoxStats | null)[]>;
   /** stats[model][label]: exactly what each box draws. */
   stats: Record<string, Record<string, BoxStats | null>>;
 }
+
+/** The RAE axis's log ticks: at most 10, so a 1600-pixel-tall chart's labels never touch. */
+export const raeLogTicks = (min: number, max: number): number[] => logTicks(min, max, 10);
 
 /**
  * Per-sample RAE per model, grouped by set/part on the x axis, one colour per model (baselines grey). Boxes get
@@ -41,7 +45,9 @@ export function raeBoxplot(stage: string, metrics: Metrics, colors: ModelColors)
       medianColor: color,
     };
   });
-  const all = Object.values(stats).flatMap((r) => Object.values(r)).filter((s): s is BoxStats => s !== null);
+  const all = Object.values(stats)
+    .flatMap((r) => Object.values(r))
+    .filter((s): s is BoxStats => s !== null);
   const lo = Math.min(...all.map((s) => s.whiskerMin).filter((v) => v > 0));
   const hi = Math.max(...all.map((s) => s.whiskerMax));
   const log = all.length > 0 && Number.isFinite(lo) && hi / lo > 30;
@@ -65,7 +71,15 @@ export function raeBoxplot(stage: string, metrics: Metrics, colors: ModelColors)
         scales: {
           x: { title: axisTitle('data set / part') },
           y: log
-            ? { type: 'logarithmic', title: axisTitle('relative absolute error (–), log scale') }
+            ? {
+                type: 'logarithmic',
+                title: axisTitle('relative absolute error (–), log scale'),
+                // 1-2-5 ticks per decade with plain labels: Chart.js' own log ticks crowd and go scientific
+                afterBuildTicks: (axis) => {
+                  axis.ticks = raeLogTicks(axis.min, axis.max).map((value) => ({ value }));
+                },
+                ticks: { callback: (v) => plainNumber(Number(v)) },
+              }
             : { type: 'linear', beginAtZero: true, title: axisTitle('relative absolute error (–)') },
         },
       },

@@ -4,6 +4,9 @@ import { dagSvg, escapeXml, type Dag } from './dag-svg.js';
 import { isBaseline } from './colors.js';
 import type { MetricsRow } from './metrics-table.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { configHtml, timingsHtml, trialsHtml, type ResolvedConfig, type StageTiming, type StageTrials } from './report-sections.js';
+
+export type { ResolvedConfig, StageTiming, StageTrials };
 
 export interface ReportOptions {
   resultsDir: string;
@@ -13,6 +16,12 @@ export interface ReportOptions {
   metricsTable?: MetricsRow[];
   /** PNG paths, shown in this order. */
   images: string[];
+  /** the params the results were computed with */
+  config?: ResolvedConfig;
+  /** each tune stage's trials with their params and value */
+  trials?: StageTrials[];
+  /** per-stage seconds and whether the latest run ran or reused it */
+  timings?: StageTiming[];
 }
 
 const CSS = `
@@ -25,6 +34,8 @@ th,td{border:1px solid #ddd;padding:4px 10px;text-align:right}
 th{background:#f4f4f4}td.l,th.l{text-align:left}
 tr.best td{font-weight:bold}
 code{font-size:13px}
+details.config{margin:6px 0}details.config summary{cursor:pointer}
+h3{margin-top:20px}
 figure{margin:24px 0}figure img{width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:14px}
 `;
@@ -33,11 +44,14 @@ const fmt = (v: number | null, digits = 3) => (v === null || !Number.isFinite(v)
 
 function stageTable(dag: Dag): string {
   const rows = dag.nodes.map(
-    (n) => `<tr><td class="l">${escapeXml(n.name)}</td><td class="l">${escapeXml(n.kind)}</td><td class="l">${escapeXml(n.status)}</td>` +
+    (n) =>
+      `<tr><td class="l">${escapeXml(n.name)}</td><td class="l">${escapeXml(n.kind)}</td><td class="l">${escapeXml(n.status)}</td>` +
       `<td class="l"><code title="${escapeXml(n.fingerprint)}">${escapeXml(n.fingerprint.slice(0, 16))}</code></td></tr>`,
   );
-  return `<table><thead><tr><th class="l">stage</th><th class="l">kind</th><th class="l">status</th><th class="l">fingerprint</th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table><thead><tr><th class="l">stage</th><th class="l">kind</th><th class="l">status</th><th class="l">fingerprint</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 function metricsTableHtml(rows: MetricsRow[]): string {
@@ -66,7 +80,7 @@ function metricsTableHtml(rows: MetricsRow[]): string {
     `<th>MAE skill (1 − MAE/baseline)</th><th>parameters</th><th>inference (ms/sample)</th></tr></thead>` +
     `<tbody>${body.join('')}</tbody></table>` +
     '<p class="muted">Bold: lowest median RAE per set/part among trained models. Baselines: dummy = training mean, zero = 0 everywhere, ' +
-    'persistence = the input channel named in the evaluate stage. MAE skill: against the part\'s strongest baseline ' +
+    "persistence = the input channel named in the evaluate stage. MAE skill: against the part's strongest baseline " +
     '(&gt; 0 beats every baseline). R² is pooled over all cells of the part. ' +
     '“trained on” / “early stopping”: parts the models saw; the test set is the headline.</p>'
   );
@@ -80,8 +94,10 @@ async function figure(file: string): Promise<string> {
     throw new Error(`report: cannot embed ${file} (${(error as NodeJS.ErrnoException).code ?? error}); run \`pipe plot\` first`);
   }
   const name = path.basename(file, '.png');
-  return `<figure id="${escapeXml(name)}"><img alt="${escapeXml(name)}" src="data:image/png;base64,${png.toString('base64')}">` +
-    `<figcaption>${escapeXml(name)}</figcaption></figure>`;
+  return (
+    `<figure id="${escapeXml(name)}"><img alt="${escapeXml(name)}" src="data:image/png;base64,${png.toString('base64')}">` +
+    `<figcaption>${escapeXml(name)}</figcaption></figure>`
+  );
 }
 
 /**
@@ -101,6 +117,9 @@ export async function writeReport(opts: ReportOptions): Promise<string> {
 ${stageTable(opts.dag)}
 <h2>Headline metrics</h2>
 ${opts.metricsTable && opts.metricsTable.length > 0 ? metricsTableHtml(opts.metricsTable) : '<p class="muted">No evaluation results yet.</p>'}
+${opts.timings ? `<h2>Timings</h2>\n${timingsHtml(opts.timings)}` : ''}
+${opts.trials?.length ? `<h2>Tuning trials</h2>\n${opts.trials.map(trialsHtml).join('\n')}` : ''}
+${opts.config ? `<h2>Resolved config</h2>\n${configHtml(opts.config)}` : ''}
 <h2>Charts</h2>
 ${figures.length > 0 ? figures.join('\n') : '<p class="muted">No charts yet: run <code>pipe plot</code>.</p>'}
 </body></html>

@@ -5,6 +5,8 @@ import { BASELINE_COLORS, isBaseline, type ModelColors, withAlpha } from './colo
 import { FONT_FAMILY } from './fonts.js';
 import { finite, type Metrics } from './result-files.js';
 import { modelOrder, setParts, type SetPart } from './set-parts.js';
+import { placeLabels } from './label-placement.js';
+import { logTicks } from './log-ticks.js';
 
 export interface TradeoffPoint {
   model: string;
@@ -39,23 +41,15 @@ function formatCount(n: number): string {
   return String(n);
 }
 
-function logTicks(min: number, max: number): number[] {
-  const ticks: number[] = [];
-  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v >= min && v <= max) ticks.push(v);
-    }
-  }
-  return ticks;
-}
-
 function pointLabel(p: TradeoffPoint): string {
   const ms = p.msPerSample === null ? 'n/a' : `${p.msPerSample.toPrecision(3)} ms/sample`;
   return `${p.model}: ${ms}, ${formatCount(p.params)} params`;
 }
 
-/** Writes each model's name, inference time and size next to its bubble, so no lookup in the legend is needed. */
+/**
+ * Writes each model's name, inference time and size next to its bubble, so no lookup in the legend is
+ * needed; labels that would overlap are moved apart (placeLabels), a moved one gets a thin leader line.
+ */
 function bubbleLabels(points: TradeoffPoint[]): Plugin<'bubble'> {
   return {
     id: 'pipeBubbleLabels',
@@ -63,15 +57,29 @@ function bubbleLabels(points: TradeoffPoint[]): Plugin<'bubble'> {
       const { ctx } = chart;
       ctx.save();
       ctx.font = `20px "${FONT_FAMILY}"`;
-      ctx.fillStyle = '#222';
       ctx.textBaseline = 'middle';
-      points.forEach((p, i) => {
+      ctx.textAlign = 'left';
+      const drawn = points.flatMap((p, i) => {
         const el = chart.getDatasetMeta(i).data[0] as unknown as { x: number; y: number; options: { radius: number } } | undefined;
-        if (!el) return;
-        const text = pointLabel(p);
-        const right = el.x + el.options.radius + 8 + ctx.measureText(text).width < chart.chartArea.right;
-        ctx.textAlign = right ? 'left' : 'right';
-        ctx.fillText(text, right ? el.x + el.options.radius + 8 : el.x - el.options.radius - 8, el.y);
+        return el ? [{ el, text: pointLabel(p) }] : [];
+      });
+      const a = chart.chartArea;
+      const boxes = placeLabels(
+        drawn.map(({ el, text }) => ({ x: el.x, y: el.y, r: el.options.radius, width: ctx.measureText(text).width, height: 24 })),
+        { left: a.left, top: a.top, right: a.right, bottom: a.bottom },
+      );
+      drawn.forEach(({ el, text }, i) => {
+        const b = boxes[i]!;
+        if (b.moved) {
+          ctx.strokeStyle = '#888';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(el.x, el.y);
+          ctx.lineTo(b.left > el.x ? b.left - 2 : b.right + 2, (b.top + b.bottom) / 2);
+          ctx.stroke();
+        }
+        ctx.fillStyle = '#222';
+        ctx.fillText(text, b.left, (b.top + b.bottom) / 2);
       });
       ctx.restore();
     },
@@ -111,7 +119,10 @@ export function tradeoffConfig(stage: string, metrics: Metrics, colors: ModelCol
     datasets.push({
       type: 'line' as const,
       label: `${b} median RAE (${rae.toPrecision(3)})`,
-      data: [{ x: xMin, y: rae }, { x: xMax, y: rae }],
+      data: [
+        { x: xMin, y: rae },
+        { x: xMax, y: rae },
+      ],
       borderColor: BASELINE_COLORS[b]!,
       backgroundColor: BASELINE_COLORS[b]!,
       borderDash: [10, 8],
@@ -137,9 +148,14 @@ export function tradeoffConfig(stage: string, metrics: Metrics, colors: ModelCol
       },
       scales: {
         x: {
-          type: 'logarithmic', min: xMin, max: xMax, title: axisTitle('trainable parameters (count), log scale'),
+          type: 'logarithmic',
+          min: xMin,
+          max: xMax,
+          title: axisTitle('trainable parameters (count), log scale'),
           // 1-2-5 ticks with k/M suffixes: Chart.js' own log ticks crowd and print the odd axis ends.
-          afterBuildTicks: (axis) => { axis.ticks = logTicks(xMin, xMax).map((value) => ({ value })); },
+          afterBuildTicks: (axis) => {
+            axis.ticks = logTicks(xMin, xMax).map((value) => ({ value }));
+          },
           ticks: { callback: (v) => formatCount(Number(v)) },
         },
         y: { type: 'linear', min: 0, suggestedMax: yMax * 1.1, title: axisTitle(`median relative absolute error on ${on.label} (–)`) },

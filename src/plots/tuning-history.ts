@@ -37,14 +37,24 @@ export function tuningHistoryConfig(stage: string, trials: readonly Trial[]): Ch
   const hi = values.length > 0 ? Math.max(...values) : 1;
   const log = values.length > 0 && values.every((v) => v > 0) && hi / lo > 20;
   const top = log ? hi * 1.5 : hi + 0.08 * (hi - Math.min(0, ...values) || 1);
-  const pts = (state: Trial['state']): Point[] =>
-    valued.filter(({ t, v }) => t.state === state && v !== null).map(({ t, v }) => ({ x: t.number, y: v! }));
+  const pts = (state: Trial['state']): Point[] => valued.filter(({ t, v }) => t.state === state && v !== null).map(({ t, v }) => ({ x: t.number, y: v! }));
   const failed = valued.filter(({ t, v }) => t.state === 'failed' || v === null).map(({ t }) => ({ x: t.number, y: top }));
   const best = bestSoFar(trials);
   const lastTrial = Math.max(0, ...trials.map((t) => t.number));
   if (best.length > 0 && best.at(-1)!.x < lastTrial) best.push({ x: lastTrial, y: best.at(-1)!.y });
   const datasets: ChartDataset<'scatter' | 'line', Point[]>[] = [
-    { type: 'line', label: 'best so far', data: best, borderColor: '#1f77b4', backgroundColor: '#1f77b4', borderWidth: 3, stepped: 'after', pointRadius: 0 },
+    // its legend swatch is a line (pointStyle 'line'), the trials' are their markers: no two entries alike
+    {
+      type: 'line',
+      label: 'best so far',
+      data: best,
+      borderColor: '#2ca02c',
+      backgroundColor: '#2ca02c',
+      borderWidth: 4,
+      stepped: 'after',
+      pointRadius: 0,
+      pointStyle: 'line',
+    },
     {
       type: 'scatter',
       label: `complete (${pts('complete').length})`,
@@ -81,11 +91,15 @@ export function tuningHistoryConfig(stage: string, trials: readonly Trial[]): Ch
       layout: layoutPadding,
       plugins: {
         title: chartTitle(`Stage ${stage}: tuning history (${trials.length} trials)`),
-        legend: legendOptions(),
+        // marker-shaped swatches: with the default filled boxes "best so far" and "complete" looked alike
+        legend: legendOptions(undefined, true),
       },
       scales: {
         x: {
-          type: 'linear', min: -0.5, max: lastTrial + 0.5, title: axisTitle('trial number'),
+          type: 'linear',
+          min: -0.5,
+          max: lastTrial + 0.5,
+          title: axisTitle('trial number'),
           // Ticks on whole trial numbers only (the ±0.5 margins keep edge markers off the axis lines).
           afterBuildTicks: (axis) => {
             const step = Math.max(1, Math.ceil((lastTrial + 1) / 25));

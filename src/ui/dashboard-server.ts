@@ -18,9 +18,12 @@ import { comparableLock, comparableRun, runIsAlive, type ComparableRun } from '.
 import { compareRuns } from '../runs/run-compare.js';
 import { committedLock } from '../runs/committed-lock.js';
 import { runSummary } from '../runs/run-summary.js';
+import { BaselineReader, type DashboardRun } from './unit-baselines.js';
 
 export interface DashboardOptions {
   pipeDir: string;
+  /** the cache the runs' units were committed to (the learning curves' baselines are read from it) */
+  cacheDir?: string;
   /** the lock `lock` means in the compare view */
   lockPath: string;
   projectDir: string;
@@ -74,6 +77,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const publicDir = join(packageRoot(), 'src', 'ui', 'public');
   const chartJs = join(createRequire(join(packageRoot(), 'package.json')).resolve('chart.js'), '..', 'chart.umd.js');
   const cache = new RunCache(o.pipeDir);
+  const baselines = new BaselineReader(o.cacheDir);
+  const withBaselines = (r: RunState | undefined): DashboardRun | undefined => (r ? baselines.add(r) : undefined);
   await cache.refresh();
   const clients = new Set<ServerResponse>();
   // A run that is still running can turn into an interrupted one without writing anything (kill -9):
@@ -90,11 +95,13 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const runs = cache.runs();
     return runs.map((r, i) => runSummary(r, runs[i - 1]));
   };
-  const poll = setInterval(() => {
-    void cache.refresh().then((grown) => {
+  let looking: Promise<void> = Promise.resolve();
+  const look = () =>
+    (looking = looking.then(async () => {
+      const grown = await cache.refresh();
       const changed = new Set([...grown, ...live]);
       if (!changed.size) return;
-      const states = [...changed].map((id) => cache.run(id)).filter((r): r is RunState => !!r);
+      const states = [...changed].map((id) => withBaselines(cache.run(id))).filter((r): r is DashboardRun => !!r);
       for (const s of states) s.status === 'running' ? live.add(s.id) : live.delete(s.id);
       if (!clients.size) return;
       const list = summaries();
@@ -102,8 +109,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         push(c, 'runs', list);
         for (const s of states) push(c, 'run', s);
       }
-    });
-  }, o.pollMs ?? 250);
+    }));
+  const poll = setInterval(() => void look().catch(() => undefined), o.pollMs ?? 250);
 
   const side = (ref: string): ComparableRun | undefined => {
     if (ref === 'lock') {
@@ -139,7 +146,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     if (p === '/api/runs') return json(res, 200, { title: o.title, runs: summaries() });
     const runMatch = /^\/api\/runs\/([\w-]+)$/.exec(p);
     if (runMatch) {
-      const r = cache.run(runMatch[1]!);
+      const r = withBaselines(cache.run(runMatch[1]!));
       return r ? json(res, 200, r) : json(res, 404, { error: `no run ${runMatch[1]}` });
     }
     if (p === '/api/compare') {
@@ -165,7 +172,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => {
+      // a port it cannot take: nothing may keep the process alive (pipe run --ui exits with the usage error)
+      clearInterval(poll);
+      reject(err);
+    });
     server.listen(o.port, o.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
@@ -174,6 +185,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     url: `http://${shownHost}:${port}/`,
     close: async () => {
       clearInterval(poll);
+      // what was written last (the run's end, when `pipe run --ui` stops it) still reaches the pages
+      await look().catch(() => undefined);
       for (const c of clients) c.end();
       await new Promise<void>((r) => server.close(() => r()));
     },

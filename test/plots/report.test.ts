@@ -37,10 +37,31 @@ before(async () => {
     title: 'Synthetic study <test>',
     dag: {
       nodes: STAGES.map((s, i) => ({ name: s.name, kind: s.kind, status: i < 5 ? 'fresh' : 'stale', fingerprint: `${i}`.repeat(64) })),
-      edges: [['data', 'A'], ['A', 'B'], ['A', 'C'], ['B', 'C'], ['C', 'D'], ['D', 'E']],
+      edges: [
+        ['data', 'A'],
+        ['A', 'B'],
+        ['A', 'C'],
+        ['B', 'C'],
+        ['C', 'D'],
+        ['D', 'E'],
+      ],
     },
     metricsTable: rows,
     images,
+    config: {
+      profile: 'ci',
+      sets: ['train.lr=0.001'],
+      stages: [
+        { name: 'A', kind: 'train', params: { train: { lr: 0.001, epochs: 3 }, models: ['unet', '<b>x</b>'] }, seed: 42, backend: 'wasm', recorded: true },
+        { name: 'E', kind: 'shell', params: { cmd: 'echo hi' }, recorded: false },
+      ],
+    },
+    trials: [{ stage: 'B', trials: JSON.parse(await readFile(path.join(dir, 'B', 'trials.json'), 'utf8')) }],
+    timings: [
+      { stage: 'A', latest: 'ran', seconds: 12.34, units: { ran: 2, reused: 1 }, run: 'r1', at: Date.UTC(2026, 0, 2, 3, 4, 5) },
+      { stage: 'B', latest: 'fresh', seconds: 40, units: { ran: 10, reused: 0 }, run: 'r0', at: Date.UTC(2026, 0, 1) },
+      { stage: 'E', latest: 'skipped' },
+    ],
   });
 });
 after(() => rm(dir, { recursive: true, force: true }));
@@ -64,6 +85,42 @@ test('report.html is self-contained: every chart as a data URI, inline SVG DAG, 
   assert.ok(!/(src|href)="(https?:)?\/\//.test(html) && !/<script|@import|url\((?!#)/.test(html), 'external reference or script in report');
   for (const s of STAGES) assert.ok(html.includes(`>${s.name}</td>`), `stage ${s.name} in status table`);
   assert.ok(html.includes('0'.repeat(16)), 'fingerprint shown');
+});
+
+test("report: the resolved config, B's trials with their params and value, per-stage timings", async () => {
+  const html = await readFile(report, 'utf8');
+  // resolved config: profile, --set, one collapsible table per stage with dotted keys, strings escaped
+  assert.match(html, /<h2>Resolved config<\/h2>/);
+  assert.match(html, /Profile: <code>ci<\/code>.*<code>train\.lr=0\.001<\/code>/);
+  assert.match(html, /<details class="config" data-stage="A"><summary>A \(train\) — seed 42 · backend wasm<\/summary>/);
+  assert.match(html, /<code>train\.lr<\/code><\/td><td class="l">0\.001<\/td>/);
+  assert.ok(html.includes('[&quot;unet&quot;,&quot;&lt;b&gt;x&lt;/b&gt;&quot;]') && !html.includes('<b>x</b>'), 'a list value shown escaped');
+  assert.match(html, /E \(shell\) — not run yet: the current config/);
+  // trials: one row per trial, a column per param, the best complete trial bold
+  const trials = JSON.parse(await readFile(path.join(dir, 'B', 'trials.json'), 'utf8')) as {
+    number: number;
+    state: string;
+    value: number | null;
+    params: Record<string, number>;
+  }[];
+  const table = /<table class="trials" data-stage="B">(.*?)<\/table>/s.exec(html)?.[1] ?? '';
+  assert.match(table, /<th>trial<\/th><th class="l">state<\/th><th>lr<\/th><th>filters<\/th><th>value \(val loss\)<\/th>/);
+  assert.equal((table.match(/<tr[^>]*data-trial=/g) ?? []).length, trials.length);
+  const best = trials.filter((t) => t.state === 'complete').sort((a, b) => a.value! - b.value!)[0]!;
+  const bestRow = new RegExp(
+    `<tr class="best" data-trial="${best.number}"><td>${best.number}</td><td class="l">complete</td>` +
+      `<td>${Number(best.params.lr!.toPrecision(4))}</td><td>${best.params.filters}</td><td>${Number(best.value!.toPrecision(4))}</td>`,
+  );
+  assert.match(table, bestRow);
+  assert.equal((table.match(/class="best"/g) ?? []).length, 1);
+  const failed = trials.find((t) => t.state === 'failed')!;
+  const failedRow = `data-trial="${failed.number}"><td>${failed.number}</td><td class="l">failed</td>`;
+  assert.match(table, new RegExp(`${failedRow}<td>[\\d.e-]+</td><td>\\d+</td><td>–</td>`));
+  // timings: seconds and whether the latest run ran or reused each stage
+  assert.match(html, /<tr data-stage="A"><td class="l">A<\/td><td class="l">ran<\/td><td>12\.3<\/td><td>2 ran, 1 reused<\/td>/);
+  assert.match(html, /<tr data-stage="A">.*?<td class="l"><code>r1<\/code> 2026-01-02 03:04:05<\/td><\/tr>/);
+  assert.match(html, /<tr data-stage="B"><td class="l">B<\/td><td class="l">fresh \(cached\)<\/td><td>40\.0<\/td>/);
+  assert.match(html, /<tr data-stage="E"><td class="l">E<\/td><td class="l">skipped<\/td><td>–<\/td><td>–<\/td><td class="l">–<\/td><\/tr>/);
 });
 
 test('writeReport names a missing image and says how to fix it', async () => {
@@ -93,7 +150,10 @@ test('report.html opens offline in headless Chromium: every image loads, nothing
     // Functions passed to evaluate run in the page, so they cannot call helpers from this module.
     const imgs = await page.evaluate(() =>
       Array.from((globalThis as unknown as { document: PageDom }).document.images, (i) => ({
-        alt: i.alt, complete: i.complete, width: i.naturalWidth, height: i.naturalHeight,
+        alt: i.alt,
+        complete: i.complete,
+        width: i.naturalWidth,
+        height: i.naturalHeight,
       })),
     );
     assert.equal(imgs.length, images.length);

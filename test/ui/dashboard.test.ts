@@ -2,8 +2,8 @@
  * The dashboard in a real browser (Debian's chromium through playwright-core): `pipe ui` on a free port,
  * a `pipe run` started beside it in the same project, and the page — without a reload — shows the run
  * appear, its DAG's states change, the running unit's learning curve gain points while it trains, B's
- * trials with their params, the compare view's changed param and metric deltas, and a run killed with -9
- * turning into an interrupted one.
+ * trials with their params and parallel coordinates, epoch counts, the baseline line, the compare view's
+ * changed param and metric deltas, and a run killed with -9 turning into an interrupted one.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,6 +87,8 @@ test('pipe ui follows a run started in another process, live, then compares two 
     page.evaluate(() => ({
       status: document.querySelector('#run-view')?.getAttribute('data-status') ?? null,
       points: Number(document.querySelector('figure.curve[data-unit="A/unet_lite"]')?.getAttribute('data-points') ?? 0),
+      epochCount: document.querySelector('figure.curve[data-unit="A/unet_lite"] .epoch-count')?.textContent ?? null,
+      runningCount: document.querySelector('.stage[data-stage="A"] .running .epoch-count[data-unit="unet_lite"]')?.textContent ?? null,
       states: Object.fromEntries(
         [...(document.querySelectorAll('.node[data-stage]') as unknown as { getAttribute(a: string): string | null }[])].map((n) => [
           n.getAttribute('data-stage'),
@@ -94,6 +96,7 @@ test('pipe ui follows a run started in another process, live, then compares two 
         ]),
       ) as Record<string, string>,
     }));
+  const epochCounts = new Set<string>();
   let first: { points: number } | undefined;
   let grew: { points: number } | undefined;
   const t0 = Date.now();
@@ -102,6 +105,9 @@ test('pipe ui follows a run started in another process, live, then compares two 
     for (const [s, st] of Object.entries(v.states)) seen[s]?.add(st);
     if (v.status === 'running' && v.points >= 1) {
       if (!first) first = v;
+      // the epoch counter of the running unit: the curve's caption and the stage's list of running units
+      if (v.epochCount) epochCounts.add(v.epochCount);
+      if (v.runningCount) epochCounts.add(`running ${v.runningCount}`);
       else if (v.points > first.points) grew = v;
     }
     if (Date.now() - t0 > 180_000 || run1Ended) break;
@@ -154,6 +160,30 @@ test('pipe ui follows a run started in another process, live, then compares two 
     assert.equal(r.at(-1), 'ran');
   }
   assert.ok((await page.evaluate(() => document.querySelectorAll('#metrics-table tbody tr').length)) > 0, "D's metrics table");
+  assert.ok(
+    [...epochCounts].some((c) => /^epoch \d+\/30$/.test(c)) && [...epochCounts].some((c) => /^running epoch \d+\/30$/.test(c)),
+    `epoch counts "epoch n/30" seen while A/unet_lite trained: ${[...epochCounts]}`,
+  );
+  // B's parallel coordinates: one line per trial, the best one highlighted, a log axis for the log-uniform lr
+  const pc = await page.evaluate(() => ({
+    lines: [
+      ...(document.querySelectorAll('.stage[data-stage="B"] svg.parcoords polyline.trial') as unknown as { getAttribute(a: string): string | null }[]),
+    ].map((l) => l.getAttribute('data-unit')),
+    best: document.querySelectorAll('.stage[data-stage="B"] svg.parcoords polyline.best').length,
+    axes: [...(document.querySelectorAll('.stage[data-stage="B"] svg.parcoords g.axis') as unknown as { getAttribute(a: string): string | null }[])].map(
+      (a) => [a.getAttribute('data-axis'), a.getAttribute('data-log')],
+    ),
+  }));
+  assert.deepEqual(pc.lines.sort(), ['trial-0', 'trial-1']);
+  assert.equal(pc.best, 1);
+  assert.deepEqual(pc.axes, [
+    ['train.lr (log)', 'true'],
+    ['value (best val loss)', 'false'],
+  ]);
+  // the training-mean baseline on the finished unit's learning curve
+  const baseline = Number(await page.evaluate(() => document.querySelector('figure.curve[data-unit="A/unet_lite"]')?.getAttribute('data-baseline')));
+  assert.ok(baseline > 0, `A/unet_lite's curve has the baseline line: ${baseline}`);
+  if (SHOTS) await page.locator('.stage[data-stage="B"]').screenshot({ path: join(SHOTS, 'dashboard-trials.png') });
 
   step('trials checked');
   // a second run with another learning rate; the compare view names the param and the metric deltas

@@ -9,6 +9,8 @@ import { PipeError } from '../../failure/pipe-error.js';
 import { loadContext, states as computeStates, type Context, type GlobalOptions } from '../context.js';
 import { didYouMean } from '../../config/load.js';
 import type { Reporter } from '../../runner/reporter.js';
+import type { StageState } from '../../runner/states.js';
+import { readLock, type LockFile } from '../../cache/lock-file.js';
 
 type PlotKind = 'train' | 'tune' | 'evaluate' | 'shell';
 
@@ -49,6 +51,7 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
   const evaluate = ctx.pipeline.stages.filter((s) => s.kind === 'evaluate').pop();
   const metricsFile = evaluate && join(ctx.paths.results, evaluate.name, 'metrics.json');
   const metricsTable = metricsFile && existsSync(metricsFile) ? await readHeadlineMetrics(metricsFile) : undefined;
+  const { config, trials, timings } = await reportExtras(ctx, states);
   const report = await writeReport({
     resultsDir: ctx.paths.results,
     title: `${ctx.pipeline.name}${ctx.pipeline.profile ? ` (profile ${ctx.pipeline.profile})` : ''}`,
@@ -58,8 +61,46 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
     },
     metricsTable,
     images: all,
+    config,
+    trials,
+    timings,
   });
   return { images, report };
+}
+
+/** The report's resolved config (from the lock as it is now), tune stages' trials and the run history's timings. */
+async function reportExtras(ctx: Context, states: StageState[]) {
+  const { readResultJson, trialsSchema } = await import('../../plots/result-files.js');
+  const { loadRuns } = await import('../../runs/run-history.js');
+  const { stageTimings } = await import('../../runs/stage-timings.js');
+  let lock: LockFile | undefined;
+  try {
+    lock = readLock(ctx.paths.lock);
+  } catch {
+    lock = undefined; // an unreadable lock: the current config is shown, marked as not run
+  }
+  const profile = ctx.pipeline.profile ?? null;
+  const runs = loadRuns(ctx.paths.pipeDir).filter((r) => (r.start.profile ?? null) === profile);
+  const lastRan = [...runs].reverse().find((r) => r.stages.some((s) => s.outcome?.status === 'ran'));
+  const config = {
+    profile,
+    sets: lastRan?.start.sets,
+    stages: states.map((s) => {
+      const recorded = lock?.stages[s.name]?.parts;
+      const parts = recorded ?? s.parts;
+      return { name: s.name, kind: s.kind, params: parts.params, seed: parts.seed, backend: parts.backend, recorded: !!recorded };
+    }),
+  };
+  const trials = [];
+  for (const st of ctx.pipeline.stages.filter((x) => x.kind === 'tune')) {
+    const file = join(ctx.paths.results, st.name, 'trials.json');
+    if (existsSync(file)) trials.push({ stage: st.name, trials: await readResultJson(file, trialsSchema) });
+  }
+  const timings = stageTimings(
+    runs,
+    ctx.pipeline.stages.map((s) => s.name),
+  );
+  return { config, trials, timings };
 }
 
 export async function renderAfterRun(ctx: Context, stages: string[], reporter: Reporter): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `pipe run [--stage S] [--force] [--dry-run] [--keep-going] [--jobs N] [--json]`
+ * `pipe run [--stage S] [--force] [--dry-run] [--keep-going] [--jobs N] [--json] [--ui [--ui-port N]]`
  */
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
@@ -27,6 +27,8 @@ export interface RunFlags extends GlobalOptions {
   executor?: string;
   redis?: string;
   store?: string;
+  ui?: boolean;
+  uiPort?: string;
 }
 
 export function parseJobs(v: string | undefined): number {
@@ -38,6 +40,9 @@ export function parseJobs(v: string | undefined): number {
 
 export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
   const jobs = parseJobs(flags.jobs);
+  if (flags.uiPort !== undefined && !flags.ui) throw new PipeError('usage', '--ui-port needs --ui', { hint: `pipe run --ui --ui-port ${flags.uiPort}` });
+  const uiMod = flags.ui ? await import('./ui.js') : undefined;
+  const uiPort = uiMod?.parsePort(flags.uiPort, '--ui-port') ?? 0;
   const ctx = await loadContext(flags);
   const p = ctx.pipeline;
   const targets = flags.stage?.flatMap((s) => s.split(',')).filter(Boolean);
@@ -82,6 +87,12 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       import('./plot.js'),
     ]);
     windDownOnInterrupt();
+    // the dashboard follows the newest run, so it can start before this run's record does
+    const ui = uiMod ? await uiMod.serveDashboard(flags.config, '127.0.0.1', uiPort, '--ui-port') : undefined;
+    if (ui) {
+      const opened = uiMod!.openBrowser(ui.url);
+      process.stderr.write(`pipe ui: ${ui.url} (this run's dashboard, read-only${opened ? '; opening a browser' : ''}; it stops when the run ends)\n`);
+    }
     const lock = await acquireRunLock(
       ctx.paths.pipeDir,
       (pid, cmd) => reporter.info(`waiting for another pipe ${cmd} (pid ${pid}) in this project to finish…`),
@@ -130,11 +141,16 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
       if (recorder) endRecord(recorder, outcomes, ctx.paths.lock, signal.aborted);
       await reporter.close();
       lock.release();
+      if (ui) {
+        await ui.close();
+        if (!flags.json) process.stderr.write(`pipe ui: stopped with the run (\`pipe ui\` serves the same page on its own)\n`);
+      }
     }
   } else {
     outcomes = plan.map((e) => ({ name: e.name, status: 'fresh', seconds: 0, units: { ran: 0, reused: 0 }, reasons: [] }));
     await ctx.stat.save().catch(() => undefined); // hashes just checked: the next call need not re-read them
     if (!flags.json) process.stderr.write(`nothing to do: ${plan.map((e) => e.name).join(', ')} ${plan.length === 1 ? 'is' : 'are'} fresh\n`);
+    if (flags.ui) process.stderr.write('pipe ui: --ui: nothing runs, so no dashboard was started; `pipe ui` shows the recorded runs\n');
   }
   if (flags.json) {
     const row = (o: StageOutcome) => ({

@@ -1,71 +1,13 @@
-// The dashboard page: plain browser JavaScript (no build step). Every string that comes from a config, a
-// run log or the lock reaches the page through textContent or an attribute, never as HTML.
-/* global Chart, EventSource */
+// The dashboard page: the runs table, one run's DAG, stages, trials and curves, routing and the live
+// stream. Plain browser JavaScript (no build step), after dom.js, curves.js, parallel-coords.js and
+// compare-view.js. Every string that comes from a config, a run log or the lock reaches the page through
+// textContent or an attribute, never as HTML.
+/* global EventSource, $, el, fmt, secs, when, fillTable, charts, epochCount, curveChart, parallelCoordinates, showCompare */
 'use strict';
-
-const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, String(v));
-  }
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return e;
-};
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))) : v === undefined || v === null ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
-const secs = (s) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
-const when = (t) => new Date(t).toLocaleString();
 
 let runs = [];
 let current; // the run shown
 let shownId; // the run asked for (undefined: the latest)
-const charts = new Map();
-const sortState = new Map();
-
-// ---- tables -------------------------------------------------------------------------------------
-function fillTable(table, head, rows, opts = {}) {
-  const thead = table.tHead;
-  thead.replaceChildren(el('tr', {}, ...head.map((h, i) => el('th', { text: h, onclick: table.classList.contains('sortable') ? () => sortBy(table, i) : () => {} }))));
-  const body = table.tBodies[0];
-  body.replaceChildren(
-    ...rows.map((r) => {
-      const tr = el('tr', r.attrs ?? {});
-      if (r.onclick) {
-        tr.classList.add('clickable');
-        tr.addEventListener('click', r.onclick);
-      }
-      for (const c of r.cells) tr.append(el('td', { text: fmt(c), class: typeof c === 'number' ? 'num' : '' }));
-      return tr;
-    }),
-  );
-  const s = sortState.get(table.id);
-  if (s && !opts.keepOrder) applySort(table, s.col, s.dir);
-}
-function sortBy(table, col) {
-  const s = sortState.get(table.id);
-  const dir = s && s.col === col ? -s.dir : 1;
-  sortState.set(table.id, { col, dir });
-  applySort(table, col, dir);
-}
-function applySort(table, col, dir) {
-  const body = table.tBodies[0];
-  const key = (tr) => {
-    const t = tr.children[col]?.textContent ?? '';
-    const n = Number(t.replace(/[, %]/g, ''));
-    return t !== '' && t !== '–' && Number.isFinite(n) ? n : t;
-  };
-  const rows = [...body.rows].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
-    return String(x).localeCompare(String(y)) * dir;
-  });
-  body.replaceChildren(...rows);
-  for (const [i, th] of [...table.tHead.rows[0].cells].entries()) th.dataset.sorted = i === col ? (dir > 0 ? 'asc' : 'desc') : '';
-}
 
 // ---- runs list ----------------------------------------------------------------------------------
 function renderRuns() {
@@ -130,53 +72,17 @@ function stageProgress(stage, now) {
       if (last) return ((now - u.started) / u.epochs.length) * (last.epochs - u.epochs.length);
       return mean !== undefined ? Math.max(0, mean - (now - u.started)) : undefined;
     });
-    const unitTime = mean ?? (running.length && running.every((u) => u.epochs.length) ? running.reduce((s, u) => s + ((now - u.started) / u.epochs.length) * u.epochs.at(-1).epochs, 0) / running.length : undefined);
+    const unitTime =
+      mean ??
+      (running.length && running.every((u) => u.epochs.length)
+        ? running.reduce((s, u) => s + ((now - u.started) / u.epochs.length) * u.epochs.at(-1).epochs, 0) / running.length
+        : undefined);
     if (!left.includes(undefined) && (queued === 0 || unitTime !== undefined)) {
       const slots = Math.max(1, running.length);
       eta = Math.max(0, ...left, (left.reduce((a, b) => a + b, 0) + queued * (unitTime ?? 0)) / slots) / 1000;
     }
   }
   return { done: finished.length, total, eta };
-}
-
-function curveChart(key, caption, unit) {
-  let c = charts.get(key);
-  if (!c) {
-    const canvas = el('canvas');
-    const fig = el('figure', { class: 'curve', 'data-unit': key.split('|')[1] }, el('figcaption'), el('div', { class: 'box' }, canvas));
-    const chart = new Chart(canvas, {
-      type: 'line',
-      data: { labels: [], datasets: [
-        { label: 'train', data: [], borderColor: '#1f77d0', backgroundColor: '#1f77d0', pointRadius: 0, borderWidth: 2 },
-        { label: 'val', data: [], borderColor: '#e8710a', backgroundColor: '#e8710a', borderDash: [6, 4], pointRadius: 0, borderWidth: 2 },
-        { label: 'best', data: [], type: 'scatter', borderColor: '#2e9a4b', backgroundColor: '#2e9a4b', pointRadius: 5 },
-      ] },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: { x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } }, y: { type: 'logarithmic', title: { display: true, text: 'loss' } } },
-        plugins: { legend: { labels: { boxWidth: 12 } } },
-      },
-    });
-    c = { fig, chart };
-    charts.set(key, c);
-  }
-  const pts = unit.epochs;
-  const train = pts.map((e) => ({ x: e.epoch + 1, y: e.train }));
-  const val = pts.map((e) => ({ x: e.epoch + 1, y: e.val }));
-  let best;
-  for (const p of val) if (Number.isFinite(p.y) && (!best || p.y < best.y)) best = p;
-  c.chart.data.datasets[0].data = train;
-  c.chart.data.datasets[1].data = val;
-  c.chart.data.datasets[2].data = best ? [best] : [];
-  c.chart.update('none');
-  const last = pts.at(-1);
-  c.fig.dataset.points = String(pts.length);
-  c.fig.dataset.state = unit.state;
-  c.fig.querySelector('figcaption').textContent = `${caption} — ${unit.state}${last ? `, epoch ${last.epoch + 1}/${last.epochs}` : ''}${best ? `, best val ${fmt(best.y)} @ ${best.x}` : ''}`;
-  return c.fig;
 }
 
 function renderRun(run) {
@@ -194,7 +100,14 @@ function renderRun(run) {
     ['profile', s.profile ?? '–'],
     ['--set', s.sets.join(' ') || '–'],
     ['host', `${s.host} (pid ${s.pid})`],
-    ['backend', `${s.backend.requested} → ${Object.values(run.end?.backends ?? {}).filter((b) => b !== 'none').join(', ') || s.backend.expected}`],
+    [
+      'backend',
+      `${s.backend.requested} → ${
+        Object.values(run.end?.backends ?? {})
+          .filter((b) => b !== 'none')
+          .join(', ') || s.backend.expected
+      }`,
+    ],
     ['jobs', s.jobs],
   ];
   $('run-meta').replaceChildren(...meta.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]));
@@ -205,15 +118,29 @@ function renderRun(run) {
   for (const st of run.stages) (cols[depth(st.name)] ??= []).push(st);
   $('dag').replaceChildren(
     ...cols.filter(Boolean).map((col) =>
-      el('div', { class: 'col' }, ...col.map((st) => {
-        const pr = stageProgress(st, now);
-        const info = [st.state, pr.total ? `${pr.done}/${pr.total} units` : '', st.outcome ? secs(st.outcome.seconds) : '', pr.eta !== undefined ? `ETA ${secs(pr.eta)}` : ''].filter(Boolean).join(' · ');
-        return el('div', { class: 'node', 'data-stage': st.name, 'data-state': st.state },
-          el('div', { class: 'name', text: `${st.name} (${st.kind})` }),
-          el('div', { class: 'st', text: info }),
-          el('div', { class: 'why', text: st.state === 'fresh' ? 'fresh (cached)' : [...st.reasons, st.outcome?.error ?? ''].filter(Boolean).join('; ') }),
-          st.needs.length ? el('div', { class: 'why', text: `needs ${st.needs.join(', ')}` }) : '');
-      })),
+      el(
+        'div',
+        { class: 'col' },
+        ...col.map((st) => {
+          const pr = stageProgress(st, now);
+          const info = [
+            st.state,
+            pr.total ? `${pr.done}/${pr.total} units` : '',
+            st.outcome ? secs(st.outcome.seconds) : '',
+            pr.eta !== undefined ? `ETA ${secs(pr.eta)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ');
+          return el(
+            'div',
+            { class: 'node', 'data-stage': st.name, 'data-state': st.state },
+            el('div', { class: 'name', text: `${st.name} (${st.kind})` }),
+            el('div', { class: 'st', text: info }),
+            el('div', { class: 'why', text: st.state === 'fresh' ? 'fresh (cached)' : [...st.reasons, st.outcome?.error ?? ''].filter(Boolean).join('; ') }),
+            st.needs.length ? el('div', { class: 'why', text: `needs ${st.needs.join(', ')}` }) : '',
+          );
+        }),
+      ),
     ),
   );
 
@@ -223,15 +150,41 @@ function renderRun(run) {
   for (const st of run.stages) {
     if (!st.units.length) continue;
     const pr = stageProgress(st, now);
-    const sec = el('div', { class: 'stage', 'data-stage': st.name }, el('h4', { text: `${st.name}: ${pr.done}/${pr.total} units done${pr.eta !== undefined ? ` · ETA ${secs(pr.eta)}` : ''}` }));
+    const sec = el(
+      'div',
+      { class: 'stage', 'data-stage': st.name },
+      el('h4', { text: `${st.name}: ${pr.done}/${pr.total} units done${pr.eta !== undefined ? ` · ETA ${secs(pr.eta)}` : ''}` }),
+    );
+    const running = st.units.filter((u) => u.state === 'running');
+    if (running.length)
+      sec.append(
+        el(
+          'p',
+          { class: 'running' },
+          'running: ',
+          ...running.flatMap((u, i) => [
+            i ? ', ' : '',
+            `${u.id} (`,
+            el('span', { class: 'epoch-count', 'data-unit': u.id, text: u.epochs.length ? epochCount(u.epochs.at(-1)) : 'starting' }),
+            ')',
+          ]),
+        ),
+      );
     const labelled = st.units.filter((u) => u.label);
     if (labelled.length) {
       const keys = [...new Set(labelled.flatMap((u) => Object.keys(u.label)))];
       const t = el('table', { class: 'sortable trials', id: `trials-${st.name}`, 'data-stage': st.name }, el('thead'), el('tbody'));
-      fillTable(t, ['trial', ...keys, 'best val', 'epochs', 'state'], labelled.map((u) => {
-        const vals = u.epochs.map((e) => e.val).filter(Number.isFinite);
-        return { attrs: { 'data-unit': u.id }, cells: [u.id, ...keys.map((k) => u.label[k]), vals.length ? Math.min(...vals) : '–', u.epochs.length, u.state] };
-      }));
+      fillTable(
+        t,
+        ['trial', ...keys, 'best val', 'epochs', 'state'],
+        labelled.map((u) => {
+          const vals = u.epochs.map((e) => e.val).filter(Number.isFinite);
+          return {
+            attrs: { 'data-unit': u.id },
+            cells: [u.id, ...keys.map((k) => u.label[k]), vals.length ? Math.min(...vals) : '–', u.epochs.length, u.state],
+          };
+        }),
+      );
       sec.append(el('h4', { text: 'trials (click a column to sort)' }), t);
       const best = [];
       let b = Infinity;
@@ -241,6 +194,9 @@ function renderRun(run) {
         if (Number.isFinite(b)) best.push(`${u.id}: ${fmt(b)}`);
       }
       if (best.length) sec.append(el('p', { class: 'why', text: `best so far: ${best.join(' → ')}` }));
+      const space = run.start.plan.find((x) => x.name === st.name)?.parts?.params?.space;
+      const pc = parallelCoordinates(labelled, keys, space);
+      if (pc) sec.append(el('h4', { text: 'parallel coordinates (one line per trial; the best in green)' }), pc);
     }
     const withCurves = st.units.filter((u) => u.epochs.length || u.state === 'running');
     if (withCurves.length) {
@@ -248,7 +204,7 @@ function renderRun(run) {
       for (const u of withCurves) {
         const key = `${run.id}|${st.name}/${u.id}`;
         keep.add(key);
-        box.append(curveChart(key, `${st.name}/${u.id}`, u));
+        box.append(curveChart(key, `${st.name}/${u.id}`, u, run.baselines?.[st.name]));
       }
       sec.append(box);
     }
@@ -284,41 +240,6 @@ async function showRun(id) {
   renderRun(await r.json());
 }
 
-// ---- compare ------------------------------------------------------------------------------------
-async function showCompare() {
-  const a = $('cmp-a').value;
-  const b = $('cmp-b').value;
-  if (!a || !b) return;
-  const r = await fetch(`/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-  if (!r.ok) return;
-  const { comparison: c, curves } = await r.json();
-  $('compare-view').dataset.old = c.old;
-  $('compare-view').dataset.new = c.new;
-  fillTable($('cmp-params'), ['param', 'old', 'new', 'stages'], c.params.map((p) => ({ attrs: { 'data-param': p.path }, cells: [p.path, fmt(p.old), fmt(p.new), p.stages.join(', ')] })));
-  const changed = c.metrics.filter((m) => m.changed);
-  fillTable($('cmp-metrics'), ['stage', 'metric', 'old', 'new', 'delta', 'delta %'], changed.map((m) => ({
-    attrs: { 'data-metric': `${m.stage}:${m.key}` },
-    cells: [m.stage, m.key, m.old, m.new, m.delta === undefined ? '–' : `${m.delta >= 0 ? '+' : ''}${fmt(m.delta)}`, m.delta !== undefined && typeof m.old === 'number' && m.old !== 0 ? `${((m.delta / Math.abs(m.old)) * 100).toFixed(1)}%` : '–'],
-  })));
-  for (const [k, ch] of charts) if (k.startsWith('cmp|')) (ch.chart.destroy(), charts.delete(k));
-  const units = Object.keys(curves.new).filter((u) => curves.old[u]);
-  $('cmp-curves').replaceChildren(...units.map((u) => {
-    const canvas = el('canvas');
-    const fig = el('figure', { class: 'curve', 'data-unit': u }, el('figcaption', { text: u }), el('div', { class: 'box' }, canvas));
-    const pts = (arr) => arr.map((y, i) => ({ x: i + 1, y }));
-    const chart = new Chart(canvas, {
-      type: 'line',
-      data: { datasets: [
-        { label: `old (${c.old})`, data: pts(curves.old[u]), borderColor: '#98a1ad', borderDash: [6, 4], pointRadius: 0 },
-        { label: `new (${c.new})`, data: pts(curves.new[u]), borderColor: '#e8710a', pointRadius: 0 },
-      ] },
-      options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: 'linear' }, y: { type: 'logarithmic' } } },
-    });
-    charts.set(`cmp|${u}`, { fig, chart });
-    return fig;
-  }));
-}
-
 // ---- routing and the live stream ----------------------------------------------------------------
 function route() {
   const h = location.hash;
@@ -338,7 +259,8 @@ function route() {
   }
 }
 
-for (const id of ['cmp-a', 'cmp-b']) $(id).addEventListener('change', () => (location.hash = `#/compare/${encodeURIComponent($('cmp-a').value)}/${encodeURIComponent($('cmp-b').value)}`));
+for (const id of ['cmp-a', 'cmp-b'])
+  $(id).addEventListener('change', () => (location.hash = `#/compare/${encodeURIComponent($('cmp-a').value)}/${encodeURIComponent($('cmp-b').value)}`));
 window.addEventListener('hashchange', route);
 
 const events = new EventSource('/api/events');
