@@ -140,8 +140,14 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
       }
       const m = evaluateArrays(pred, data.y, data.h * data.w * data.cout);
       sets[set]![part] = {
-        n: m.n, rae: m.rae, raeSummary: m.rae.length ? summarise(m.rae) : null, raeUndefined: m.raeUndefined, mae: m.mae, rmse: m.rmse,
-        r2: Number.isFinite(m.r2) ? m.r2 : null, ...(clipped ? { clipped } : {}),
+        n: m.n,
+        rae: m.rae,
+        raeSummary: m.rae.length ? summarise(m.rae) : null,
+        raeUndefined: m.raeUndefined,
+        mae: m.mae,
+        rmse: m.rmse,
+        r2: Number.isFinite(m.r2) ? m.r2 : null,
+        ...(clipped ? { clipped } : {}),
       };
       const shape = [data.n, data.h, data.w, data.cout];
       await writeNpy(join(ctx.outDir, 'predictions', `${set}-${part}.npy`), pred, shape);
@@ -157,12 +163,7 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
 }
 
 /** Warm up, then the median over repeated timed batches, per sample. */
-async function timeInference(
-  model: training.tf.LayersModel,
-  x: Float32Array,
-  s: ArraySet,
-  t: EvalPayload['timing'],
-): Promise<number> {
+async function timeInference(model: training.tf.LayersModel, x: Float32Array, s: ArraySet, t: EvalPayload['timing']): Promise<number> {
   const b = Math.min(t.batch_size, s.n);
   const input = { ...s, x: x.subarray(0, b * xSampleSize(s)), n: b };
   for (let i = 0; i < t.warmup; i++) await training.predict(model, input, b);
