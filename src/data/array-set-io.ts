@@ -89,3 +89,13 @@ export async function loadArraySet(dir: string): Promise<ArraySet> {
     dir,
   );
 }
+
+/** A saved set's target kind from its meta.json alone (without reading the arrays). */
+export async function readTargetKind(dir: string): Promise<'grid' | 'vector'> {
+  const metaFile = join(dir, 'meta.json');
+  try {
+    return metaSchema.parse(JSON.parse(await readFile(metaFile, 'utf8'))).target ?? 'grid';
+  } catch (error) {
+    throw new DataError(`not a saved data set: ${(error as Error).message}`, metaFile);
+  }
+}
