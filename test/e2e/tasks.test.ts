@@ -7,8 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Project } from './rig.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
+import { packageRoot } from '../../src/model-kit/loader.js';
+
+/** A model template of models/ as the project's own model file. */
+const template = (file: string) => readFileSync(join(packageRoot(), 'models', file), 'utf8');
 
 const N = 32;
 const G = 8;
@@ -44,8 +49,8 @@ stages:
   D: { kind: evaluate, needs: [A], models: { from: A }, sets: [small, test], dummy_set: small }
 `;
 
-async function project(pipeline: string, y: Float32Array, yShape: number[]): Promise<Project> {
-  const p = new Project({ 'pipeline.yaml': pipeline, 'data/.keep': '' });
+async function project(pipeline: string, y: Float32Array, yShape: number[], files: Record<string, string> = {}): Promise<Project> {
+  const p = new Project({ 'pipeline.yaml': pipeline, 'data/.keep': '', ...files });
   const { x, sim } = inputs();
   await writeNpy(join(p.dir, 'data/x.npy'), x, [N, G, G, 2]);
   await writeNpy(join(p.dir, 'data/y.npy'), y, yShape);
@@ -88,6 +93,8 @@ test('per-sample binary classification: class weights auto, monitored recall, sc
   const task = JSON.parse(p.read('results/A/models/cnn_vector/task.json'));
   assert.equal(task.classWeights.length, 2);
   assert.ok(task.classWeights[1] > task.classWeights[0], 'the rarer positive class weighs more');
+  // fitted on the training part only: 5 of small's 6 simulations (one validates), 2 samples each
+  assert.equal(task.trainCounts[0] + task.trainCounts[1], 10);
   const history = JSON.parse(p.read('results/A/models/cnn_vector/history.json'));
   assert.equal(history.monitor.metric, 'val_recall');
   assert.equal(history.monitor.mode, 'max');
@@ -99,33 +106,35 @@ test('per-sample binary classification: class weights auto, monitored recall, sc
   assert.match(lock, /balanced_accuracy\.cnn_vector\.test\.test/);
 });
 
-test('per-cell multiclass classification: a map model with one logit per class', async (t) => {
+test('per-cell multiclass classification: the classifier template with one logit per class and cell', async (t) => {
   const { x } = inputs();
   const y = new Float32Array(N * G * G);
   for (let c = 0; c < y.length; c++) y[c] = x[c * 2]! < -0.5 ? 0 : x[c * 2]! < 0.8 ? 1 : 2;
-  const p = await project(study('{ kind: classification, type: multiclass, classes: 3, label_smoothing: 0.05 }', 'plain_cnn'), y, [N, G, G]);
+  const p = await project(study('{ kind: classification, type: multiclass, classes: 3, label_smoothing: 0.05 }', 'my_classifier'), y, [N, G, G], {
+    'models/my_classifier.ts': template('_template-classifier.ts.example'),
+  });
   t.after(() => p.cleanup());
   const m = runTwice(p);
   assert.equal(m.target, 'grid');
-  const test = m.models.plain_cnn.sets.test.test;
+  const test = m.models.my_classifier.sets.test.test;
   assert.equal(test.n, 8 * G * G, 'every cell is scored');
   assert.equal(test.per_class.length, 3);
   assert.equal(test.confusion.length, 3);
-  const prob = await readNpy(join(p.dir, 'results/D/predictions/plain_cnn/test-test.npy'));
+  const prob = await readNpy(join(p.dir, 'results/D/predictions/my_classifier/test-test.npy'));
   assert.deepEqual(prob.shape, [8, G, G, 3]);
   const row = Array.from(prob.values.slice(0, 3) as Float32Array);
   assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'softmax probabilities');
 });
 
-test('vector regression: per-target MAE/RMSE in physical units, R² and Pearson r; the training mean as dummy', async (t) => {
+test('vector regression (the vector template): per-target MAE/RMSE in physical units, R² and Pearson r; the training mean as dummy', async (t) => {
   const { level, tilt } = inputs();
   const y = new Float32Array(N * 2);
   for (let n = 0; n < N; n++) [y[n * 2], y[n * 2 + 1]] = [100 + 50 * level[n]!, tilt[n]!];
-  const p = await project(study('regression', 'cnn_vector'), y, [N, 2]);
+  const p = await project(study('regression', 'my_vector_model'), y, [N, 2], { 'models/my_vector_model.ts': template('_template-vector.ts.example') });
   t.after(() => p.cleanup());
   const m = runTwice(p);
   assert.equal(m.target, 'vector');
-  const test = m.models.cnn_vector.sets.test.test;
+  const test = m.models.my_vector_model.sets.test.test;
   assert.deepEqual(
     test.targets.map((x: { name: string }) => x.name),
     ['y0', 'y1'],
