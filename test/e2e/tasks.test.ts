@@ -104,6 +104,10 @@ test('per-sample binary classification: class weights auto, monitored recall, sc
   assert.ok(Array.from(prob.values).every((v) => v >= 0 && v <= 1));
   const lock = p.read('pipeline.lock');
   assert.match(lock, /balanced_accuracy\.cnn_vector\.test\.test/);
+  const table = p.run(['metrics']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^model\s+set\s+part\s+seen\s+n\s+accuracy\s+balanced_accuracy/);
+  assert.match(table.stdout, /\nmajority\s+test\s+test\s+–\s+8\s/);
 });
 
 test('per-cell multiclass classification: the classifier template with one logit per class and cell', async (t) => {
