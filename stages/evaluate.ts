@@ -15,9 +15,12 @@ import { z } from 'zod';
 import { registerStageKind, type Json, type StageKind } from './api.js';
 import { SET_NAMES } from '../src/data/set-names.js';
 import { hashJson, hashTree } from '../src/cache/hash.js';
-import { dataSetSchema, modelRoots } from './ml/common.js';
+import { dataSetSchema, modelRoots, taskPayload } from './ml/common.js';
 import { BASELINE_MODELS } from './ml/baselines.js';
 import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evaluate-unit.js';
+import type { TaskModelEval } from './ml/evaluate-task-unit.js';
+import { writeTaskMetrics } from './ml/task-report.js';
+import { nonDefaultTask, taskOf, taskSchema } from './task-settings.js';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { describeSel, resolveSelection, selectionInputs, selectionSchema } from './selection.js';
 
@@ -47,6 +50,7 @@ const evaluateParams = z.object({
     .object({ warmup: z.number().int().min(0).default(2), repeats: z.number().int().min(1).default(7), batch_size: z.number().int().min(1).default(16) })
     .strict()
     .prefault({}),
+  task: taskSchema.optional().describe('what the models learnt (default regression; inherited from the top-level task:)'),
 });
 type EvaluateParams = z.infer<typeof evaluateParams>;
 
@@ -61,6 +65,7 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
   description: 'evaluate models and the dummy baseline: RAE, MAE, RMSE, R², runtime, size',
   params: evaluateParams,
   usesTraining: true,
+  inherits: ['task'],
   inputs: (p) => ({ data: [...new Set([...p.sets, ...(p.dummy ? [p.dummy_set] : [])])], files: [], ...selectionInputs(p.models, ['models']) }),
   validate(p) {
     if (Array.isArray(p.models))
@@ -87,15 +92,27 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
       throw new PipeError('config-invalid', `model name${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${from} clash with evaluate's baselines`, {
         hint: `rename the model; ${BASELINE_MODELS.join(', ')} are reserved`,
       });
-    const baselines = [...(p.dummy ? ['dummy'] : []), ...(p.baselines.zero ? ['zero'] : []), ...(p.baselines.persistence ? ['persistence'] : [])];
+    const task = nonDefaultTask(p.task);
+    const classification = task?.kind === 'classification';
+    if (classification && (p.baselines.zero || p.baselines.persistence))
+      throw new PipeError('config-invalid', `evaluate ${ctx.stage}: the zero and persistence baselines are for regression; this task is classification`, {
+        hint: 'the classification baselines are the training prior (dummy) and the majority class',
+      });
+    checkModelTasks(ctx.resultsOf(from), models, taskOf(p.task).kind, ctx.stage);
+    const baselines = [
+      ...(p.dummy ? ['dummy'] : []),
+      ...(p.dummy && classification ? ['majority'] : []),
+      ...(p.baselines.zero ? ['zero'] : []),
+      ...(p.baselines.persistence ? ['persistence'] : []),
+    ];
     const all = [...models, ...baselines];
     // each model's unit is keyed on that model's own files (weights, config, scaler …), not on the
     // upstream stage's fingerprint: a change upstream that leaves this model alone re-evaluates nothing
     const modelHashes: Record<string, string> = {};
     for (const m of models) modelHashes[m] = `model:${hashJson(await hashTree(join(ctx.resultsOf(from), 'models', m)))}`;
     const sourceOf = (m: string) =>
-      m === 'dummy'
-        ? `dummy:${ctx.fingerprint.data[p.dummy_set]}`
+      m === 'dummy' || m === 'majority'
+        ? `${m}:${ctx.fingerprint.data[p.dummy_set]}`
         : m === 'zero'
           ? 'zero'
           : m === 'persistence'
@@ -110,23 +127,24 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
             : p.clip_min !== null
               ? { clipMin: p.clip_min }
               : {};
-      const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra };
+      const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra, ...taskPayload(p.task) };
+      const fitted = m === 'dummy' || m === 'majority';
       const locals: EvalLocals = {
-        modelDir: m === 'dummy' ? null : join(ctx.resultsOf(from), 'models', m),
-        dataDirs: m === 'dummy' ? dataDirs : evalDirs,
+        modelDir: baselines.includes(m) ? null : join(ctx.resultsOf(from), 'models', m),
+        dataDirs: fitted ? dataDirs : evalDirs,
         modelRoots: modelRoots(ctx),
       };
-      if (m === 'dummy') locals.dataDirs = { ...evalDirs, ...(evalDirs[p.dummy_set] ? {} : { [p.dummy_set]: dataDirs[p.dummy_set]! }) };
+      if (fitted) locals.dataDirs = { ...evalDirs, ...(evalDirs[p.dummy_set] ? {} : { [p.dummy_set]: dataDirs[p.dummy_set]! }) };
       return { id: m, payload, locals };
     });
     const done = await ctx.runUnits(units);
     const metrics: Record<string, ModelEval & { from: string }> = {};
     for (const u of done) {
       const ev = JSON.parse(await readFile(join(u.dir, 'eval.json'), 'utf8')) as ModelEval;
-      if (u.id === 'dummy') {
+      if (u.id === 'dummy' || u.id === 'majority') {
         // the dummy was given its fitting set only to fit; report the sets asked for
         for (const s of Object.keys(ev.sets)) if (!setNames.includes(s as never)) delete ev.sets[s];
-        await cp(join(u.dir, 'targets'), join(ctx.outDir, 'targets'), { recursive: true });
+        if (u.id === 'dummy') await cp(join(u.dir, 'targets'), join(ctx.outDir, 'targets'), { recursive: true });
       }
       metrics[u.id] = { from: baselines.includes(u.id) ? 'baseline' : from, ...ev };
       await mkdir(join(ctx.outDir, 'predictions', u.id), { recursive: true });
@@ -134,10 +152,15 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
     }
     const trainedOn = trainingSets(ctx.resultsOf(from));
     for (const [m, ev] of Object.entries(metrics)) {
-      const on = m === 'dummy' ? p.dummy_set : trainedOn[m];
+      const fitted = m === 'dummy' || m === 'majority';
+      const on = fitted ? p.dummy_set : trainedOn[m];
       for (const [set, parts] of Object.entries(ev.sets)) {
-        for (const [part, pm] of Object.entries(parts)) pm.seen = on === set && (part === 'train' || (part === 'val' && m !== 'dummy')) ? part : null;
+        for (const [part, pm] of Object.entries(parts)) pm.seen = on === set && (part === 'train' || (part === 'val' && !fitted)) ? part : null;
       }
+    }
+    if (classification || Object.values(metrics).some((ev) => (ev as unknown as TaskModelEval).target === 'vector')) {
+      const headline = await writeTaskMetrics(ctx.outDir, metrics as unknown as Record<string, TaskModelEval & { from: string }>, baselines, taskOf(p.task));
+      return { metrics: headline, volatile: ['metrics.json', 'metrics.csv'] };
     }
     addSkill(metrics, baselines);
     await writeFile(join(ctx.outDir, 'metrics.json'), JSON.stringify({ unit: 'm', baselines, models: metrics }, null, 1));
@@ -162,6 +185,18 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
     await runEvalUnit(payload, ctx.locals, ctx);
   },
 };
+
+/** Refuses to score a model trained for another task than the evaluate stage's (its task.json; none: regression). */
+function checkModelTasks(stageDir: string, models: string[], kind: string, stage: string): void {
+  for (const m of models) {
+    const file = join(stageDir, 'models', m, 'task.json');
+    const trained = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { task: { kind: string } }).task.kind : 'regression';
+    if (trained !== kind)
+      throw new PipeError('config-invalid', `evaluate ${stage}: model '${m}' was trained for ${trained}, this stage's task is ${kind}`, {
+        hint: 'declare the task once at the top level (task:) so training and evaluation share it, or set the same task: in this stage',
+      });
+  }
+}
 
 /** Which data set each model of a train stage trained on (its config.json), so evaluate can label what it saw. */
 function trainingSets(stageDir: string): Record<string, string | undefined> {

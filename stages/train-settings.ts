@@ -5,6 +5,19 @@
  */
 import { z } from 'zod';
 
+/** What early stopping and reduce-on-plateau may watch: the validation loss, or a validation metric of a classification task. */
+export const MONITORS = [
+  'val_loss',
+  'val_accuracy',
+  'val_balanced_accuracy',
+  'val_precision',
+  'val_recall',
+  'val_f1',
+  'val_auroc',
+  'val_average_precision',
+] as const;
+export type Monitor = (typeof MONITORS)[number];
+
 export const trainSettingsSchema = z
   .object({
     epochs: z.number().int().min(1).max(100000).default(20).describe('passes over the training split'),
@@ -29,6 +42,11 @@ export const trainSettingsSchema = z
       .nullable()
       .default(null)
       .describe('stop when validation loss has not improved for `patience` epochs; null = off'),
+    monitor: z
+      .enum(MONITORS)
+      .optional()
+      .describe('what early stopping, reduce-on-plateau and the best epoch watch (default val_loss); metrics other than the loss need a classification task'),
+    mode: z.enum(['min', 'max']).optional().describe('whether the monitored value improves downwards or upwards (default: min for val_loss, max for metrics)'),
     clip_norm: z.number().positive().nullable().default(null).describe('global gradient-norm clipping; null = off'),
     threads: z
       .number()
@@ -42,7 +60,7 @@ export const trainSettingsSchema = z
       .optional()
       .describe(
         'samples per forward/backward pass; a larger batch is computed as micro-batches whose gradients are summed before one update. ' +
-          'auto (the default when absent): the whole batch when it fits in the backend\'s memory, else the largest micro-batch that does',
+          "auto (the default when absent): the whole batch when it fits in the backend's memory, else the largest micro-batch that does",
       ),
   })
   .strict();

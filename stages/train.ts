@@ -9,7 +9,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { registerStageKind, type StageKind } from './api.js';
-import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
+import { dataLocals, mergeSettings, modelHash, taskIssues, taskPayload, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
 import { splitTunedParams } from './ml/train-config.js';
 import { rankingSpread } from '../src/metrics/bootstrap.js';
@@ -77,9 +77,11 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
   description: 'train architectures on a data set and rank them by validation loss',
   params: trainParams,
   usesTraining: true,
-  inherits: ['train', 'model_params'],
+  inherits: ['train', 'model_params', 'task'],
   inputs: (p) => ({ data: [p.data], files: [], ...selectionInputs(p.models, ['models']) }),
   validate(p, others) {
+    const taskProblems = taskIssues(p);
+    if (taskProblems.length) return taskProblems;
     const sel = p.models as Selection;
     if (!Array.isArray(sel) && 'top' in sel) {
       const up = others[sel.of];
@@ -125,6 +127,7 @@ const train: StageKind<TrainParams, FitPayload, FitLocals> = {
         data: ctx.fingerprint.data[p.data]!,
         valFraction: p.val_fraction,
         splitSeed: ctx.seed,
+        ...taskPayload(p.task),
       };
       return payload;
     });

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { registerStageKind, type Json, type StageKind } from './api.js';
-import { dataLocals, mergeSettings, modelHash, trainingKeys } from './ml/common.js';
+import { dataLocals, mergeSettings, modelHash, taskIssues, taskPayload, trainingKeys } from './ml/common.js';
 import type { FitLocals, FitPayload, FitSummary } from './ml/fit-unit.js';
 import type { Params } from '../src/tuning/index.js';
 import { splitTunedParams } from './ml/train-config.js';
@@ -43,7 +43,7 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
   description: 'tune one architecture: search space, sampler, pruner, trial budget',
   params: tuneParams,
   usesTraining: true,
-  inherits: ['train', 'model_params'],
+  inherits: ['train', 'model_params', 'task'],
   inputs: (p) => ({ data: [p.data], files: [], ...selectionInputs(asSelection(p.model), ['model']) }),
   validate(p, others) {
     const problems: { path: (string | number)[]; message: string; hint?: string }[] = [];
@@ -61,6 +61,7 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
         });
       }
     }
+    problems.push(...taskIssues(p));
     if (typeof p.model !== 'string' && others[p.model.best] && others[p.model.best]!.kind !== 'train') {
       problems.push({ path: ['model', 'best'], message: `best: ${p.model.best} must name a train stage (it is ${others[p.model.best]!.kind})` });
     }
@@ -87,6 +88,7 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
       data: ctx.fingerprint.data[p.data]!,
       valFraction: p.val_fraction,
       splitSeed: ctx.seed,
+      ...taskPayload(p.task),
     };
     ctx.progress(`tuning ${model}: the starting configuration, then ${study.budget} trials in batches of ${study.batchSize}`);
     const [startUnit] = await ctx.runUnits([{ id: 'start', payload: { ...startPayload, trial: null, params: {} }, locals, cores: startPayload.train.threads }]);
@@ -106,6 +108,7 @@ const tune: StageKind<TuneParams, TrialPayload, FitLocals> = {
           data: ctx.fingerprint.data[p.data]!,
           valFraction: p.val_fraction,
           splitSeed: ctx.seed,
+          ...taskPayload(p.task),
           pruning: { pruner: p.pruner, earlier: earlierRecords(trial.number, study.batchSize, done) },
         };
         return {

@@ -198,7 +198,7 @@ export function loadPipeline(opts: LoadOptions): Pipeline {
   for (const s of stages) {
     const kind = getStageKind(s.kind)!;
     for (const p of kind.validate?.(s.params, validated) ?? [])
-      throw fail({ path: p.path, message: `stage '${s.name}': ${p.message}`, hint: p.hint }, ['stages', s.name]);
+      throw fail({ path: p.path, message: `stage '${s.name}': ${p.message}`, hint: p.hint }, ['stages', s.name], undefined, kind.inherits);
   }
   return {
     file,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { modelParamsSchema, trainSettingsSchema } from '../../stages/train-settings.js';
+import { taskSchema } from '../../stages/task-settings.js';
 import { floodParamsSchema } from '../data/flood/params.js';
 
 export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -99,6 +100,7 @@ export const pipelineSchema = z
     data: dataSchema.optional(),
     train: trainSettingsSchema.partial().optional().describe('training defaults for every train/tune stage'),
     model_params: modelParamsSchema.optional(),
+    task: taskSchema.optional().describe('what train/tune/evaluate stages learn (default regression); a stage may override it'),
     stages: z.record(z.string().regex(STAGE_NAME, 'stage names are letters, digits, _ and -, starting with a letter'), z.looseObject(stageBaseSchema.shape)),
     profiles: z
       .record(z.string().regex(PROFILE_NAME, 'profile names are letters, digits, _ and -, starting with a letter'), z.record(z.string(), z.unknown()))

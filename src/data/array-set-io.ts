@@ -8,7 +8,8 @@ import { readNpy, toFloat32, writeNpy } from './npy.js';
 /**
  * On-disk form of an ArraySet, used to cache generated sets and hand them to workers:
  * x.npy [n, h·factor, w·factor, cin] float32, y.npy [n, h, w, cout] float32, simulation.npy [n] int32,
- * meta.json (`factor` only where it is not 1, so sets on one grid keep the bytes they always had).
+ * meta.json (`factor` only where it is not 1, `target` only for a vector target (y.npy then [n, cout]), so sets
+ * on one grid keep the bytes they always had).
  */
 
 const metaSchema = z.object({
@@ -19,6 +20,7 @@ const metaSchema = z.object({
   factor: z.number().int().min(1).optional(),
   cin: z.number().int().min(1),
   cout: z.number().int().min(1),
+  target: z.literal('vector').optional(),
   xChannels: z.array(z.string()),
   yChannels: z.array(z.string()),
 });
@@ -37,12 +39,13 @@ export async function saveArraySet(dir: string, set: ArraySet): Promise<void> {
     ...(factor !== 1 ? { factor } : {}),
     cin,
     cout,
+    ...(set.target === 'vector' ? { target: 'vector' as const } : {}),
     xChannels: set.xChannels,
     yChannels: set.yChannels,
   };
   await Promise.all([
     writeNpy(join(dir, 'x.npy'), set.x, [n, h * factor, w * factor, cin]),
-    writeNpy(join(dir, 'y.npy'), set.y, [n, h, w, cout]),
+    writeNpy(join(dir, 'y.npy'), set.y, set.target === 'vector' ? [n, cout] : [n, h, w, cout]),
     writeNpy(join(dir, 'simulation.npy'), set.simulation, [n]),
     writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n'),
   ]);
@@ -65,7 +68,7 @@ export async function loadArraySet(dir: string): Promise<ArraySet> {
     }
   };
   expect('x.npy', x!.shape, [n, h * factor, w * factor, cin]);
-  expect('y.npy', y!.shape, [n, h, w, cout]);
+  expect('y.npy', y!.shape, meta.target === 'vector' ? [n, cout] : [n, h, w, cout]);
   expect('simulation.npy', simulation!.shape, [n]);
   if (!(simulation!.values instanceof Int32Array)) throw new DataError(`expected int32 ids, got ${simulation!.dtype}`, join(dir, 'simulation.npy'));
   return validateArraySet(
@@ -81,7 +84,18 @@ export async function loadArraySet(dir: string): Promise<ArraySet> {
       simulation: simulation!.values,
       xChannels: meta.xChannels,
       yChannels: meta.yChannels,
+      ...(meta.target ? { target: meta.target } : {}),
     },
     dir,
   );
+}
+
+/** A saved set's target kind from its meta.json alone (without reading the arrays). */
+export async function readTargetKind(dir: string): Promise<'grid' | 'vector'> {
+  const metaFile = join(dir, 'meta.json');
+  try {
+    return metaSchema.parse(JSON.parse(await readFile(metaFile, 'utf8'))).target ?? 'grid';
+  } catch (error) {
+    throw new DataError(`not a saved data set: ${(error as Error).message}`, metaFile);
+  }
 }

@@ -85,10 +85,15 @@ function simulationIdsOf({ array, file }: Named, n: number): Int32Array {
   return ids;
 }
 
-/** Loads user arrays into an ArraySet (channels named x0.., y0..); every problem is a DataError naming the file. */
+/**
+ * Loads user arrays into an ArraySet (channels named x0.., y0..); every problem is a DataError naming the
+ * file. A y of shape [n] or [n, k] is a vector target (k values per sample: parameters, a class label);
+ * [n, h, w] or [n, h, w, k] is a map per sample.
+ */
 export async function loadArrayFiles(spec: ArrayFilesSpec, baseDir: string): Promise<ArraySet> {
   const { x, y, simulation } = await readArrays(spec, baseDir);
   const [n, h, w, cin] = asNhwc(x);
+  if (y.array.shape.length <= 2) return vectorSet(x, y, simulation, [n, h, w, cin]);
   const [ny, hy, wy, cout] = asNhwc(y);
   if (ny !== n) throw new DataError(`y has ${ny} samples but x (${x.file}) has ${n}`, y.file);
   // x may be on a finer grid than y (terrain finer than the output), by the same whole factor both ways.
@@ -118,6 +123,37 @@ export async function loadArrayFiles(spec: ArrayFilesSpec, baseDir: string): Pro
       simulation: ids,
       xChannels: Array.from({ length: cin }, (_, i) => `x${i}`),
       yChannels: Array.from({ length: cout }, (_, i) => `y${i}`),
+    },
+    x.file,
+  );
+}
+
+function vectorSet(x: Named, y: Named, simulation: Named | undefined, [n, h, w, cin]: [number, number, number, number]): ArraySet {
+  const s = y.array.shape;
+  const ny = s[0] ?? 0;
+  const cout = s.length === 2 ? s[1]! : 1;
+  if (ny !== n) throw new DataError(`y has ${ny} samples but x (${x.file}) has ${n}`, y.file);
+  if (cout < 1) throw new DataError(`a vector target needs at least one value per sample, got shape (${s.join(', ')})`, y.file);
+  if (n === 0) throw new DataError('holds no samples (first dimension is 0)', x.file);
+  const xs = toFloat32(x.array.values);
+  const ys = toFloat32(y.array.values);
+  assertFinite(xs, h * w * cin, x.file);
+  assertFinite(ys, cout, y.file);
+  const ids = simulation === undefined ? Int32Array.from({ length: n }, (_, i) => i) : simulationIdsOf(simulation, n);
+  return validateArraySet(
+    {
+      x: xs,
+      y: ys,
+      n,
+      h,
+      w,
+      factor: 1,
+      cin,
+      cout,
+      simulation: ids,
+      xChannels: Array.from({ length: cin }, (_, i) => `x${i}`),
+      yChannels: Array.from({ length: cout }, (_, i) => `y${i}`),
+      target: 'vector',
     },
     x.file,
   );

@@ -53,10 +53,15 @@ export class Scaler {
     readonly yChannels: string[],
   ) {}
 
-  /** Fits on `train` (pass the training part, never the whole set). */
-  static fit(train: ArraySet): Scaler {
+  /**
+   * Fits on `train` (pass the training part, never the whole set). `scaleY: false` leaves the targets as
+   * they are (mean 0, std 1): class labels are indices, not quantities.
+   */
+  static fit(train: ArraySet, opts: { scaleY?: boolean } = {}): Scaler {
     if (train.n === 0) throw new DataError('cannot fit a scaler on an empty training set');
-    return new Scaler(channelStats(train.x, train.cin), channelStats(train.y, train.cout), [...train.xChannels], [...train.yChannels]);
+    const y =
+      opts.scaleY === false ? { mean: new Array<number>(train.cout).fill(0), std: new Array<number>(train.cout).fill(1) } : channelStats(train.y, train.cout);
+    return new Scaler(channelStats(train.x, train.cin), y, [...train.xChannels], [...train.yChannels]);
   }
 
   static fromJSON(json: unknown, file?: string): Scaler {

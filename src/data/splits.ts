@@ -1,5 +1,5 @@
 import type { SetName } from './set-names.js';
-import { type ArraySet, simulationIds, xSampleSize } from './array-set.js';
+import { type ArraySet, simulationIds, xSampleSize, ySampleSize } from './array-set.js';
 import { DataError } from './data-error.js';
 import { mulberry32, shuffled } from '../random/seeded-random.js';
 
@@ -12,7 +12,7 @@ import { mulberry32, shuffled } from '../random/seeded-random.js';
 export function subset(set: ArraySet, indices: readonly number[]): ArraySet {
   const { h, w, factor, cin, cout } = set;
   const xs = xSampleSize(set);
-  const ys = h * w * cout;
+  const ys = ySampleSize(set);
   const x = new Float32Array(indices.length * xs);
   const y = new Float32Array(indices.length * ys);
   const simulation = new Int32Array(indices.length);
@@ -22,7 +22,9 @@ export function subset(set: ArraySet, indices: readonly number[]): ArraySet {
     y.set(set.y.subarray(i * ys, (i + 1) * ys), k * ys);
     simulation[k] = set.simulation[i]!;
   });
-  return { x, y, n: indices.length, h, w, factor, cin, cout, simulation, xChannels: [...set.xChannels], yChannels: [...set.yChannels] };
+  const out: ArraySet = { x, y, n: indices.length, h, w, factor, cin, cout, simulation, xChannels: [...set.xChannels], yChannels: [...set.yChannels] };
+  if (set.target !== undefined) out.target = set.target;
+  return out;
 }
 
 /** Samples whose simulation is in `ids`, in their original order. */

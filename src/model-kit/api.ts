@@ -6,7 +6,7 @@
  * saved models that use them reload.
  */
 export { tf } from '../training/tf.js';
-export { registerModel, type ModelDef, type ModelSpec, type HpValue, type Shape3 } from './registry.js';
+export { registerModel, type ModelDef, type ModelSpec, type HpValue, type Shape3, type OutputKind } from './registry.js';
 export * as blocks from './blocks.js';
 export { inputBlock, checkInputBlock, INPUT_BLOCKS, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS } from './input-block.js';
 import { CubicResample, cubicResample } from './cubic-resample-layer.js';

@@ -37,9 +37,7 @@ export const BATCH_NORM_MOMENTUM = 0.9;
 /** convolution → (batch norm) → activation, 'same' padding. */
 export function conv(x: Sym, filters: number, opts: ConvOptions = {}): Sym {
   const { kernelSize = 3, strides = 1, batchNorm = false, batchNormMomentum = BATCH_NORM_MOMENTUM, activation = 'relu' } = opts;
-  let y = tf.layers
-    .conv2d({ filters, kernelSize, strides, padding: 'same', useBias: !batchNorm, kernelInitializer: 'heNormal' })
-    .apply(x) as Sym;
+  let y = tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: !batchNorm, kernelInitializer: 'heNormal' }).apply(x) as Sym;
   if (batchNorm) y = tf.layers.batchNormalization({ axis: -1, momentum: batchNormMomentum }).apply(y) as Sym;
   if (activation !== 'linear') y = tf.layers.activation({ activation }).apply(y) as Sym;
   return y;
@@ -119,6 +117,18 @@ export function outputHead(x: Sym, channels: number): Sym {
   return tf.layers.conv2d({ filters: channels, kernelSize: 1, padding: 'same' }).apply(x) as Sym;
 }
 
+/**
+ * Head of a model with a vector output (values per sample, or one logit per class): global average
+ * pooling over the grid, an optional hidden dense layer, then a linear dense layer of `units` (no output
+ * activation: regression targets are normalised, classification losses take logits).
+ */
+export function vectorHead(x: Sym, units: number, opts: { hidden?: number; dropout?: number; activation?: Activation } = {}): Sym {
+  let v = tf.layers.globalAveragePooling2d({}).apply(x) as Sym;
+  if (opts.hidden) v = tf.layers.dense({ units: opts.hidden, activation: opts.activation ?? 'relu' }).apply(v) as Sym;
+  v = dropout(v, opts.dropout ?? 0);
+  return tf.layers.dense({ units }).apply(v) as Sym;
+}
+
 /** Wraps the graph into a model named after the architecture. */
 export function finish(name: string, input: Sym, output: Sym): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output, name });
@@ -143,15 +153,20 @@ export function checkDivisible(spec: ModelSpec, halvings: number, setting = 'dep
   const [h, w] = spec.outputShape;
   const m = 2 ** halvings;
   if (h % m === 0 && w % m === 0) return undefined;
-  const examples = [1, 2, 3, 4, 5].map((k) => k * m).filter((v) => v >= m).join(', ');
+  const examples = [1, 2, 3, 4, 5]
+    .map((k) => k * m)
+    .filter((v) => v >= m)
+    .join(', ');
   const fits = Math.min(twos(h), twos(w));
   const nearest = (v: number) => Math.max(m, Math.round(v / m) * m);
   const advice =
     fits > 0
       ? `use ${setting} ≤ ${fits} for a ${h}×${w} grid, or crop/pad the data to ${nearest(h)}×${nearest(w)}`
       : `a ${h}×${w} grid cannot be halved at all: crop/pad the data to ${nearest(h)}×${nearest(w)}, or use plain_cnn`;
-  return `${setting} ${halvings} halves the grid ${halvings === 1 ? 'once' : `${halvings} times`}` +
-    `, so height and width must be multiples of ${m} (${examples}, …); got ${h}×${w}: ${advice}`;
+  return (
+    `${setting} ${halvings} halves the grid ${halvings === 1 ? 'once' : `${halvings} times`}` +
+    `, so height and width must be multiples of ${m} (${examples}, …); got ${h}×${w}: ${advice}`
+  );
 }
 
 /** Refusal for non-positive-integer or out-of-range numeric hyperparameters. */

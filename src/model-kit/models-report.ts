@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { tf } from '../training/tf.js';
 import { loadModelFiles } from './loader.js';
-import { buildModel, checkModel, listModels, type Shape3 } from './registry.js';
+import { buildModel, checkModel, listModels, modelOutputs, type OutputKind, type Shape3 } from './registry.js';
 
 export interface ModelsReportRow {
   name: string;
@@ -19,6 +19,8 @@ export interface ModelsReportRow {
   bytes?: number;
   fits: boolean;
   why?: string;
+  /** set for a model that produces no map ('vector') */
+  output?: OutputKind;
 }
 
 export interface ModelsReportOptions {
@@ -60,10 +62,12 @@ function displayPath(file: string | undefined): string {
 export async function modelsReport(opts: ModelsReportOptions): Promise<ModelsReportRow[]> {
   await loadModelFiles(opts.dirs);
   await tf.ready();
-  const shapes = { inputShape: opts.inputShape, outputShape: opts.outputShape };
   const rows: ModelsReportRow[] = [];
   for (const { name, def, file } of listModels()) {
-    const row: ModelsReportRow = { name, file: displayPath(file), description: def.description, fits: false };
+    // a model that produces vectors only is reported for a vector of outputShape's channels
+    const output = modelOutputs(def)[0]!;
+    const shapes = { inputShape: opts.inputShape, outputShape: opts.outputShape, ...(output !== 'grid' ? { output } : {}) };
+    const row: ModelsReportRow = { name, file: displayPath(file), description: def.description, fits: false, ...(output !== 'grid' ? { output } : {}) };
     try {
       const refusal = checkModel(name, shapes, opts.hp?.[name]);
       if (refusal) {

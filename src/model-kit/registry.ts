@@ -10,11 +10,22 @@ import type { tf } from '../training/tf.js';
 export type HpValue = number | string | boolean;
 export type Shape3 = [height: number, width: number, channels: number];
 
+/**
+ * What a model produces per sample: a map on the output grid ([h, w, channels]) or a vector ([channels]:
+ * target values, or one logit per class — classification heads end without an activation, the loss
+ * takes logits).
+ */
+export type OutputKind = 'grid' | 'vector';
+export const OUTPUT_KINDS: readonly OutputKind[] = ['grid', 'vector'];
+
 export interface ModelSpec {
   /** [h, w, cin] of one input sample; h, w may be a multiple of the output grid (finer terrain) */
   inputShape: Shape3;
-  /** [h, w, cout] of one target sample */
+  /** [h, w, channels]: the output grid and the values per cell; for a vector output the grid the model works
+   *  on (x's) and the values per sample, which the model must produce as [channels] */
   outputShape: Shape3;
+  /** 'grid' (absent) or 'vector': what the task needs the model to produce */
+  output?: OutputKind;
   /** hyperparameters, already merged over the definition's defaults */
   hp: Record<string, unknown>;
 }
@@ -29,6 +40,25 @@ export interface ModelDef {
   docs?: Record<string, string>;
   /** undefined when the spec can be built, else a refusal that says which grid sizes / settings work */
   check?(spec: ModelSpec): string | undefined;
+  /** what the model can produce (default ['grid']); a task that needs another output is refused before building */
+  outputs?: readonly OutputKind[];
+}
+
+/** The output kinds a registered model declares. */
+export function modelOutputs(def: Pick<ModelDef, 'outputs'>): readonly OutputKind[] {
+  return def.outputs ?? ['grid'];
+}
+
+const OUTPUT_WORDS: Record<OutputKind, string> = { grid: 'a map per sample', vector: 'a vector per sample' };
+
+/** undefined when `name` can produce `output`, else why not and which template to start from. */
+export function outputRefusal(name: string, output: OutputKind): string | undefined {
+  const declared = modelOutputs(getModel(name).def);
+  if (declared.includes(output)) return undefined;
+  return (
+    `model '${name}' produces ${declared.map((k) => OUTPUT_WORDS[k]).join(' or ')} (outputs: [${declared.join(', ')}]); ` +
+    `this task needs ${OUTPUT_WORDS[output]}`
+  );
 }
 
 export interface RegisteredModel {
@@ -53,13 +83,17 @@ export function registerModel(name: string, def: ModelDef): void {
   const previous = models.get(name);
   if (previous) {
     const where = (f?: string) => f ?? 'code outside a model file';
-    throw new PipeError(
-      'config-invalid',
-      `model '${name}' is registered twice: by ${where(previous.file)} and by ${where(loadingFile)}`,
-      { hint: 'rename one of them; the names in pipeline.yaml refer to registered names' },
-    );
+    throw new PipeError('config-invalid', `model '${name}' is registered twice: by ${where(previous.file)} and by ${where(loadingFile)}`, {
+      hint: 'rename one of them; the names in pipeline.yaml refer to registered names',
+    });
   }
   if (typeof def.build !== 'function') throw new PipeError('config-invalid', `model '${name}' has no build(spec) function`);
+  const bad = (def.outputs ?? []).filter((k) => !OUTPUT_KINDS.includes(k));
+  if (bad.length || def.outputs?.length === 0)
+    throw new PipeError(
+      'config-invalid',
+      `model '${name}' declares outputs [${(def.outputs ?? []).join(', ')}]; each must be one of ${OUTPUT_KINDS.join(', ')}`,
+    );
   models.set(name, { name, def, file: loadingFile });
 }
 
@@ -119,17 +153,25 @@ export function checkModel(name: string, shapes: Omit<ModelSpec, 'hp'>, hp: Reco
 export function buildModel(name: string, shapes: Omit<ModelSpec, 'hp'>, hp: Record<string, unknown> = {}): tf.LayersModel {
   const { def } = getModel(name);
   const spec: ModelSpec = { ...shapes, hp: resolveHp(name, hp) };
+  const output = spec.output ?? 'grid';
+  const wrongKind = outputRefusal(name, output);
+  if (wrongKind) {
+    throw new PipeError('config-invalid', wrongKind, {
+      hint: `use a model that declares outputs: ['${output}'] (start from models/_template${output === 'vector' ? '-vector' : ''}.ts.example)`,
+    });
+  }
   const refusal = def.check?.(spec);
   if (refusal) throw new PipeError('config-invalid', `model '${name}' cannot be built: ${refusal}`);
   const model = def.build(spec);
   const inShape = model.inputs[0]?.shape.slice(1);
   const outShape = model.outputs[0]?.shape.slice(1);
-  if (JSON.stringify(inShape) !== JSON.stringify(spec.inputShape) || JSON.stringify(outShape) !== JSON.stringify(spec.outputShape)) {
+  const expected = output === 'vector' ? [spec.outputShape[2]] : spec.outputShape;
+  if (JSON.stringify(inShape) !== JSON.stringify(spec.inputShape) || JSON.stringify(outShape) !== JSON.stringify(expected)) {
     model.dispose();
     throw new PipeError(
       'internal',
       `model '${name}' maps ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)}` +
-        `, expected ${JSON.stringify(spec.inputShape)} → ${JSON.stringify(spec.outputShape)}; fix its build() or check()`,
+        `, expected ${JSON.stringify(spec.inputShape)} → ${JSON.stringify(expected)}; fix its build() or check()`,
     );
   }
   return model;

@@ -1,5 +1,5 @@
 import { median } from 'simple-statistics';
-import { finite, metricsSchema, readResultJson, type Metrics } from './result-files.js';
+import { finite, isTaskMetrics, metricsSchema, readResultJson, type Metrics } from './result-files.js';
 import { modelOrder, setParts } from './set-parts.js';
 
 /** One row of the report's headline table: a model on one set/part. */
@@ -45,6 +45,8 @@ export function headlineMetrics(metrics: Metrics): MetricsRow[] {
   return rows;
 }
 
-export async function readHeadlineMetrics(metricsJson: string): Promise<MetricsRow[]> {
+/** undefined for classification or vector-regression scores (no RAE table). */
+export async function readHeadlineMetrics(metricsJson: string): Promise<MetricsRow[] | undefined> {
+  if (await isTaskMetrics(metricsJson)) return undefined;
   return headlineMetrics(await readResultJson(metricsJson, metricsSchema));
 }

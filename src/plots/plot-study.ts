@@ -5,7 +5,7 @@ import { learningCurvesConfig, readHistories, type ModelHistory } from './learni
 import { renderPredictionMaps } from './prediction-maps.js';
 import { raeBoxplot } from './rae-boxplot.js';
 import { renderChart } from './render-chart.js';
-import { metricsSchema, readResultJson, trialsSchema, type Metrics, type Trial } from './result-files.js';
+import { isTaskMetrics, metricsSchema, readResultJson, trialsSchema, type Metrics, type Trial } from './result-files.js';
 import { comparisonSet, tradeoffConfig } from './tradeoff-chart.js';
 import { tuningHistoryConfig } from './tuning-history.js';
 
@@ -55,6 +55,8 @@ async function loadStage(resultsDir: string, name: string, kind: StageKind): Pro
     data.trials = await readResultJson(path.join(dir, 'trials.json'), trialsSchema);
   }
   if (kind === 'evaluate' && (await exists(path.join(dir, 'metrics.json')))) {
+    const task = await isTaskMetrics(path.join(dir, 'metrics.json'));
+    if (task) return `no RAE boxplot or prediction maps for ${task} (metrics.json and metrics.csv hold its scores)`;
     data.metrics = await readResultJson(path.join(dir, 'metrics.json'), metricsSchema);
   }
   if (!data.histories && !data.trials && !data.metrics) {

@@ -7,7 +7,10 @@ import { PipeError } from '../failure/pipe-error.js';
 
 /** A result file that is missing, unreadable or does not follow the documented format. */
 export class ResultFileError extends PipeError {
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super('data-invalid', `${file}: ${detail}`, { hint: 're-run the stage that writes it (pipe run --stage S --force)' });
   }
 }
@@ -71,6 +74,17 @@ export const metricsSchema = z.object({
 export type Metrics = z.infer<typeof metricsSchema>;
 
 /** Reads and validates one JSON result file; every failure names the file and the offending field. */
+/**
+ * Whether an evaluate stage's metrics.json holds classification or vector-regression scores (a `task` or a
+ * `target: vector`): those have no RAE, so the map-regression charts and table skip them.
+ */
+export async function isTaskMetrics(metricsJson: string): Promise<string | undefined> {
+  const head = JSON.parse(await readFile(metricsJson, 'utf8')) as { task?: { kind?: string }; target?: string };
+  if (head.target === 'vector') return 'a vector target';
+  const kind = head.task?.kind;
+  return kind !== undefined && kind !== 'regression' ? `a ${kind} task` : undefined;
+}
+
 export async function readResultJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   let text: string;
   try {

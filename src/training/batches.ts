@@ -7,7 +7,7 @@ import { asOutOfMemory } from './wasm-heap.js';
 
 /** What training reads of a data set (src/data's ArraySet): x [n, h·factor, w·factor, cin] and y [n, h, w,
  *  cout], channels-last (x may be on a finer grid). Any ArraySet is one. */
-export type Arrays = Pick<ArraySet, 'x' | 'y' | 'n' | 'h' | 'w' | 'factor' | 'cin' | 'cout'>;
+export type Arrays = Pick<ArraySet, 'x' | 'y' | 'n' | 'h' | 'w' | 'factor' | 'cin' | 'cout' | 'target'>;
 
 export type InputArrays = Pick<Arrays, 'x' | 'n' | 'h' | 'w' | 'factor' | 'cin'>;
 
@@ -16,17 +16,17 @@ export function xShape(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin'>): [number, 
   return [a.h * a.factor, a.w * a.factor, a.cin];
 }
 
-/** One y sample's [rows, columns, channels]. */
-export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout'>): [number, number, number] {
-  return [a.h, a.w, a.cout];
+/** One y sample's [rows, columns, channels], or [values] for a vector target. */
+export function yShape(a: Pick<Arrays, 'h' | 'w' | 'cout' | 'target'>): number[] {
+  return a.target === 'vector' ? [a.cout] : [a.h, a.w, a.cout];
 }
 
 const size = (s: number[]): number => s.reduce((p, d) => p * d, 1);
 
 /** One sample's x and y shapes and value counts, as batchTensor/batchArray take them. */
-export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout'>): {
+export function sampleLayout(a: Pick<Arrays, 'h' | 'w' | 'factor' | 'cin' | 'cout' | 'target'>): {
   xs: [number, number, number];
-  ys: [number, number, number];
+  ys: number[];
   xSize: number;
   ySize: number;
 } {
@@ -43,20 +43,20 @@ export function checkArrays(a: Arrays, what: string): void {
   }
 }
 
-/** Copies samples `order[start..end)` of channels-last `data` into one [b, h, w, c] tensor. */
+/** Copies samples `order[start..end)` of channels-last `data` into one [b, ...shape] tensor ([b, h, w, c] for maps). */
 export function batchTensor(
   data: Float32Array,
   sampleSize: number,
-  shape: [number, number, number],
+  shape: readonly number[],
   order: ArrayLike<number> | null,
   start: number,
   end: number,
-): tf.Tensor4D {
+): tf.Tensor {
   const b = end - start;
   if (order === null) {
-    return tf.tensor4d(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);
+    return tf.tensor(data.subarray(start * sampleSize, end * sampleSize), [b, ...shape]);
   }
-  return tf.tensor4d(batchArray(data, sampleSize, order, start, end), [b, ...shape]);
+  return tf.tensor(batchArray(data, sampleSize, order, start, end), [b, ...shape]);
 }
 
 /** Samples `order[start..end)` of `data`, concatenated into a new array. */

@@ -15,7 +15,7 @@ export interface CheckpointState {
   epochsDone: number;
   rng: number;
   optimizerStep: number;
-  history: { train: number[]; val: number[]; lr: number[] };
+  history: { train: number[]; val: number[]; lr: number[]; monitor?: number[] };
   plateau: PlateauState;
   early: { best: number; bestEpoch: number; wait: number };
   seconds: number;

@@ -64,3 +64,50 @@ export function inverseFrequencyWeights(labels: ArrayLike<number>, classes: numb
   for (let i = 0; i < labels.length; i++) count[labels[i]!]!++;
   return count.map((c) => (c > 0 ? labels.length / (classes * c) : 1));
 }
+
+/** The loss of a classification task: what trainModel uses instead of a regression loss. */
+export interface ClassificationLoss {
+  type: 'binary' | 'multiclass' | 'multilabel';
+  /** classes (multiclass) or labels (multilabel); binary: 2 */
+  classes: number;
+  classWeights?: number[];
+  labelSmoothing?: number;
+}
+
+export function classificationLossFn(c: ClassificationLoss): (yTrue: tf.Tensor, logits: tf.Tensor) => tf.Scalar {
+  const o: CrossEntropyOptions = {
+    ...(c.classWeights ? { classWeights: c.classWeights } : {}),
+    ...(c.labelSmoothing ? { labelSmoothing: c.labelSmoothing } : {}),
+  };
+  return c.type === 'multiclass' ? categoricalCrossEntropy(c.classes, o) : binaryCrossEntropy(o);
+}
+
+/**
+ * The loss of predicting the training prior for every sample (the classification dummy, in the units of
+ * the training loss): multiclass logits log(prior), binary/multilabel logit(prior of each label channel).
+ * `trainY`/`y` are labels, `channels` the label channels per cell (multiclass: 1).
+ */
+export function priorLoss(c: ClassificationLoss, trainY: Float32Array, y: Float32Array, channels: number): number {
+  if (y.length === 0) return NaN;
+  const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
+  let logits: number[];
+  if (c.type === 'multiclass') {
+    const count = new Array<number>(c.classes).fill(0);
+    for (let i = 0; i < trainY.length; i++) count[trainY[i]!]!++;
+    logits = count.map((k) => Math.log(clamp(k / trainY.length)));
+  } else {
+    const pos = new Array<number>(channels).fill(0);
+    for (let i = 0; i < trainY.length; i++) pos[i % channels]! += trainY[i]!;
+    logits = pos.map((k) => {
+      const p = clamp(k / (trainY.length / channels));
+      return Math.log(p / (1 - p));
+    });
+  }
+  const cells = y.length / channels;
+  const loss = classificationLossFn(c);
+  return tf.tidy(() => {
+    const yt = tf.tensor2d(y, [cells, channels]);
+    const lt = tf.tile(tf.tensor2d(logits, [1, logits.length]), [cells, 1]);
+    return loss(yt, lt).dataSync()[0]!;
+  });
+}

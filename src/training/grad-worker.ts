@@ -10,7 +10,7 @@ export interface GradWorkerInit {
   loss: LossName;
   huberDelta?: number;
   xShape: [number, number, number];
-  yShape: [number, number, number];
+  yShape: number[];
 }
 
 export interface GradRequest {
@@ -38,13 +38,16 @@ async function main(): Promise<void> {
     try {
       tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(req.weights[i], v.shape))));
       const xb = tf.tensor4d(req.x, [req.b, ...init.xShape]);
-      const yb = tf.tensor4d(req.y, [req.b, ...init.yShape]);
+      const yb = tf.tensor(req.y, [req.b, ...init.yShape]);
       const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
       const out = vars.map((v) => (grads[v.name].dataSync() as Float32Array).slice());
       const l = value.dataSync()[0];
       tf.dispose([xb, yb, value, ...Object.values(grads)]);
       const reply: GradReply = { ok: true, loss: l, grads: out };
-      port.postMessage(reply, out.map((g) => g.buffer));
+      port.postMessage(
+        reply,
+        out.map((g) => g.buffer),
+      );
     } catch (caught) {
       const err = asOutOfMemory(caught, `gradient worker, ${req.b} samples`);
       const reply: GradReply = { ok: false, error: (err as Error).message, ...(err instanceof OutOfMemoryError ? { outOfMemory: true } : {}) };

@@ -52,7 +52,7 @@ export function addressableBytes(): number | null {
 export async function measureFootprint(
   model: tf.LayersModel,
   xs: [number, number, number],
-  ys: [number, number, number],
+  ys: readonly number[],
   loss: ((t: tf.Tensor, p: tf.Tensor) => tf.Scalar) | null,
 ): Promise<Footprint> {
   const state = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);

@@ -21,8 +21,10 @@ export class LrSchedule {
     private readonly config: ScheduleConfig,
     private readonly baseLr: number,
     private readonly totalSteps: number,
+    /** whether the value endEpoch is given improves downwards (a loss) or upwards (accuracy, recall) */
+    private readonly mode: 'min' | 'max' = 'min',
   ) {
-    this.plateau = { lr: baseLr, best: Infinity, bad: 0 };
+    this.plateau = { lr: baseLr, best: mode === 'min' ? Infinity : -Infinity, bad: 0 };
   }
 
   /** Learning rate for optimizer step `step` (0-based). */
@@ -50,12 +52,16 @@ export class LrSchedule {
     }
   }
 
-  /** End-of-epoch hook: reduce-on-plateau watches the validation loss (PyTorch rule, rel threshold 1e-4). */
+  /**
+   * End-of-epoch hook: reduce-on-plateau watches the validation loss or the monitored metric (PyTorch's
+   * ReduceLROnPlateau rule, relative threshold 1e-4, in the schedule's mode).
+   */
   endEpoch(val: number): void {
     const c = this.config;
     if (c.name !== 'plateau') return;
     const s = this.plateau;
-    if (val < s.best * (1 - 1e-4)) {
+    const better = this.mode === 'min' ? val < s.best * (1 - 1e-4) : val > s.best * (1 + 1e-4);
+    if (better) {
       s.best = val;
       s.bad = 0;
       return;

@@ -112,7 +112,7 @@ export function startShards(opts: {
   lossName: LossName;
   huberDelta?: number;
   xShape: [number, number, number];
-  yShape: [number, number, number];
+  yShape: number[];
 }): ShardedStep {
   const { model, shards, loss, xShape, yShape } = opts;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -120,12 +120,12 @@ export function startShards(opts: {
   const init: GradWorkerInit = { topology, loss: opts.lossName, huberDelta: opts.huberDelta, xShape, yShape };
   const workers = Array.from({ length: shards - 1 }, () => new GradWorker(init));
   const xSize = xShape[0] * xShape[1] * xShape[2];
-  const ySize = yShape[0] * yShape[1] * yShape[2];
+  const ySize = yShape.reduce((p, d) => p * d, 1);
 
   const local = (x: Float32Array, y: Float32Array, b: number): { loss: number; grads: tf.Tensor[] } =>
     tf.tidy(() => {
       const xb = tf.tensor4d(x, [b, ...xShape]);
-      const yb = tf.tensor4d(y, [b, ...yShape]);
+      const yb = tf.tensor(y, [b, ...yShape]);
       const { value, grads } = tf.variableGrads(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor), vars);
       const gs = vars.map((v) => grads[v.name]);
       return { loss: value.dataSync()[0], grads: gs.map((g) => tf.keep(g)) };

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import { PipeError } from '../failure/pipe-error.js';
 import { tf } from './tf.js';
-import { batchArray, batchTensor, checkArrays, sampleLayout, type Arrays } from './batches.js';
+import { batchArray, batchTensor, checkArrays, predict, sampleLayout, type Arrays } from './batches.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { channelMeans, constantLoss, lossFn, pointLoss, type LossName } from './losses.js';
+import { classificationLossFn, priorLoss, type ClassificationLoss } from './classification-losses.js';
 import { Optimizer, type OptimizerConfig } from './optimizers.js';
 import { LrSchedule, type ScheduleConfig } from './schedules.js';
 import { SeededRandom } from './seeded-random.js';
@@ -23,8 +24,18 @@ export interface TrainConfig {
   lr: number;
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
-  /** Monitors the validation loss. */
+  /** Monitors the validation loss, or `monitor`. */
   earlyStopping?: { patience: number; minDelta: number; restoreBest: boolean };
+  /**
+   * A classification task: the loss is cross-entropy from logits (`loss` is then unused) and the dummy
+   * is the training prior. Absent: regression with `loss`.
+   */
+  task?: ClassificationLoss;
+  /**
+   * What early stopping, reduce-on-plateau and the best epoch watch when not the validation loss: a
+   * validation metric computed by TrainOptions.valMetric, improving in direction `mode`.
+   */
+  monitor?: { metric: string; mode: 'min' | 'max' };
   /** Clip gradients to this global L2 norm. */
   clipNorm?: number;
   /**
@@ -50,6 +61,8 @@ export interface TrainResult {
     val: number[];
     lr: number[];
     dummy: { train: number; val: number };
+    /** the monitored validation metric per epoch (monitor set only) */
+    monitor?: { metric: string; mode: 'min' | 'max'; values: number[] };
     /** 0-based index into `val` of the best epoch. */
     bestEpoch: number;
     /** 0-based index of the last epoch that ran. */
@@ -84,6 +97,8 @@ export interface TrainOptions {
   onEpoch?: (r: EpochReport) => void;
   /** a problem worked around (a damaged checkpoint discarded); default: stderr */
   onWarning?: (message: string) => void;
+  /** The monitored metric of the validation part, from the model's raw outputs on it (TrainConfig.monitor). */
+  valMetric?: (outputs: Float32Array) => number;
   /** Pruner: true stops the training with status 'pruned'. */
   shouldStop?: (epoch: number, val: number) => boolean;
   /**
@@ -150,11 +165,14 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   const allVars = model.weights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(config.optimizer, vars);
   const stepsPerEpoch = Math.ceil(train.n / config.batchSize);
-  const schedule = new LrSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch);
-  const loss = lossFn(config.loss, config.huberDelta);
+  const mode = config.monitor?.mode ?? 'min';
+  const schedule = new LrSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch, mode);
+  const loss = config.task ? classificationLossFn(config.task) : lossFn(config.loss, config.huberDelta);
   const threads = opts.threads ?? threadsFromEnv();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads} (a positive integer)`);
-  const shards = threads > 1 && shardingObstacle(model) === null ? threads : 1;
+  if (config.monitor && config.monitor.metric !== 'val_loss' && !opts.valMetric) throw new Error(`monitor ${config.monitor.metric} needs a valMetric`);
+  // gradient workers rebuild the loss from its name: a classification loss trains on one thread
+  const shards = threads > 1 && !config.task && shardingObstacle(model) === null ? threads : 1;
   const { xs, ys, xSize, ySize } = sampleLayout(train);
   const what = `${opts.label ?? 'the model'} at ${xs[0]}×${xs[1]}`;
   const plan = await memoryPlan(model, loss, {
@@ -187,7 +205,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
     epochsDone: 0,
     rng: rng.getState(),
     optimizerStep: 0,
-    history: { train: [], val: [], lr: [] },
+    history: { train: [], val: [], lr: [], ...(config.monitor ? { monitor: [] } : {}) },
     plateau: schedule.getState(),
     early: { best: Infinity, bestEpoch: -1, wait: 0 },
     seconds: 0,
@@ -205,9 +223,14 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   }
   const random = SeededRandom.fromState(state.rng);
 
-  const cellLoss = pointLoss(config.loss, config.huberDelta);
-  const means = channelMeans(train.y, train.cout);
-  const dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
+  let dummy: { train: number; val: number };
+  if (config.task) {
+    dummy = { train: priorLoss(config.task, train.y, train.y, train.cout), val: priorLoss(config.task, train.y, val.y, train.cout) };
+  } else {
+    const cellLoss = pointLoss(config.loss, config.huberDelta);
+    const means = channelMeans(train.y, train.cout);
+    dummy = { train: constantLoss(train.y, train.cout, means, cellLoss), val: constantLoss(val.y, val.cout, means, cellLoss) };
+  }
 
   const es = config.earlyStopping;
   let status: TrainResult['status'] = state.finished ?? 'complete';
@@ -330,13 +353,20 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
       const trainLoss = sum / train.n;
       const valLoss = val.n > 0 ? evaluate(model, val, micro, loss) : trainLoss;
       if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, state.history.train.at(-1) ?? NaN);
-      schedule.endEpoch(valLoss);
+      // the watched value, as a number that improves downwards (a metric to maximise is negated)
+      let watched = valLoss;
+      if (config.monitor) {
+        const value = config.monitor.metric === 'val_loss' ? valLoss : val.n > 0 ? opts.valMetric!(await predict(model, val, micro)) : NaN;
+        state.history.monitor!.push(value);
+        watched = Number.isFinite(value) ? (mode === 'max' ? -value : value) : Infinity;
+      }
+      schedule.endEpoch(config.monitor ? state.history.monitor!.at(-1)! : valLoss);
       const h = state.history;
       h.train.push(trainLoss);
       h.val.push(valLoss);
       h.lr.push(lr0);
-      if (valLoss < state.early.best - (es?.minDelta ?? 0)) {
-        state.early = { best: valLoss, bestEpoch: epoch, wait: 0 };
+      if (watched < state.early.best - (es?.minDelta ?? 0)) {
+        state.early = { best: watched, bestEpoch: epoch, wait: 0 };
         if (es?.restoreBest) bestWeights = readWeights(allVars);
       } else {
         state.early.wait += 1;
@@ -367,7 +397,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
   if (es?.restoreBest && bestWeights.length > 0) assignWeights(allVars, bestWeights, 'best weights');
 
   const h = state.history;
-  const bestEpoch = h.val.reduce((best, v, i) => (v < h.val[best] ? i : best), 0);
+  const watchedValues = config.monitor ? h.monitor!.map((v) => (Number.isFinite(v) ? (mode === 'max' ? -v : v) : Infinity)) : h.val;
+  const bestEpoch = watchedValues.reduce((best, v, i) => (v < watchedValues[best]! ? i : best), 0);
   return {
     model,
     result: {
@@ -376,6 +407,7 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
         val: h.val,
         lr: h.lr,
         dummy,
+        ...(config.monitor ? { monitor: { ...config.monitor, values: h.monitor! } } : {}),
         bestEpoch: es !== undefined ? state.early.bestEpoch : bestEpoch,
         stoppedEpoch: h.train.length - 1,
         seconds: state.seconds,
@@ -392,7 +424,7 @@ async function memoryPlan(
   loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar,
   o: {
     xs: [number, number, number];
-    ys: [number, number, number];
+    ys: readonly number[];
     shards: number;
     what: string;
     batch: number;

@@ -2,17 +2,18 @@
  * The baseline predictors evaluate scores beside the trained models (main-process and worker side; no
  * tfjs here, so the stage kind can check names without loading the training engine).
  */
-import { xSampleSize, type ArraySet } from '../../src/data/array-set.js';
+import { assertGridTarget, xSampleSize, type ArraySet } from '../../src/data/array-set.js';
 import { DataError } from '../../src/data/data-error.js';
 
 /** Names of the baseline predictors; no upstream model may take one. */
-export const BASELINE_MODELS = ['dummy', 'zero', 'persistence'] as const;
+export const BASELINE_MODELS = ['dummy', 'zero', 'persistence', 'majority'] as const;
 
 /**
  * The persistence prediction: input channel `channel` on the output grid (the mean of each f×f block
  * when x lies on a finer grid), for a set with one target channel.
  */
 export function persistence(s: ArraySet, channel: string): Float32Array {
+  assertGridTarget(s, 'the persistence baseline');
   const k = s.xChannels.indexOf(channel);
   if (k < 0) {
     throw new DataError(

@@ -8,7 +8,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { xSampleSize, type ArraySet } from '../../src/data/array-set.js';
-import { loadArraySet } from '../../src/data/array-set-io.js';
+import { loadArraySet, readTargetKind } from '../../src/data/array-set-io.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { Scaler } from '../../src/data/scaler.js';
 import { trainValSplit } from '../../src/data/splits.js';
@@ -17,7 +17,9 @@ import { summarise } from '../../src/metrics/summarise.js';
 import { loadModelFiles } from '../../src/model-kit/loader.js';
 import * as training from '../../src/training/index.js';
 import type { UnitContext } from '../api.js';
+import type { TaskSettings } from '../task-settings.js';
 import { BASELINE_MODELS, persistence } from './baselines.js';
+import { taskSet } from './task-data.js';
 
 export interface EvalPayload {
   model: string;
@@ -32,6 +34,8 @@ export interface EvalPayload {
   persistenceChannel?: string;
   /** predictions below this are raised to it before scoring (model units only; null: none) */
   clipMin?: number | null;
+  /** absent: regression (the payload regression units always had) */
+  task?: TaskSettings;
 }
 
 export interface EvalLocals {
@@ -64,19 +68,25 @@ export interface ModelEval {
   sets: Record<string, Record<string, PartMetrics>>;
 }
 
-/** The parts of a set: train/val as split for training, or the whole held-out set as 'test'. */
-export async function setParts(dir: string, set: string, valFraction: number, seed: number): Promise<Record<string, ArraySet>> {
-  const all = await loadArraySet(dir);
+/** The parts of a set: train/val as split for training, or the whole held-out set as 'test' (as the task sees them). */
+export async function setParts(dir: string, set: string, valFraction: number, seed: number, task?: TaskSettings): Promise<Record<string, ArraySet>> {
+  const all = taskSet(await loadArraySet(dir), task);
   if (set === 'test') return { test: all };
   const { train, val } = trainValSplit(all, { valFraction, seed });
   return { train, val };
 }
 
 export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext<EvalLocals>): Promise<void> {
+  // classification and vector targets are scored by their own unit; autoencoders are map regression on x
+  const vector = (await readTargetKind(Object.values(l.dataDirs)[0]!)) === 'vector';
+  if (p.task?.kind === 'classification' || vector) {
+    const { runTaskEvalUnit } = await import('./evaluate-task-unit.js');
+    return runTaskEvalUnit(p, l, ctx);
+  }
   // Each set is loaded and split once (the test set serves timing and scoring).
   const loaded = new Map<string, Promise<Record<string, ArraySet>>>();
   const partsOf = (set: string, dir: string) => {
-    if (!loaded.has(set)) loaded.set(set, setParts(dir, set, p.valFraction, p.splitSeed));
+    if (!loaded.has(set)) loaded.set(set, setParts(dir, set, p.valFraction, p.splitSeed, p.task));
     return loaded.get(set)!;
   };
   let predictFn: (x: ArraySet) => Promise<Float32Array>;
@@ -157,7 +167,7 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
 }
 
 /** Warm up, then the median over repeated timed batches, per sample. */
-async function timeInference(
+export async function timeInference(
   model: training.tf.LayersModel,
   x: Float32Array,
   s: ArraySet,

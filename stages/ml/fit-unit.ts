@@ -15,6 +15,9 @@ import * as training from '../../src/training/index.js';
 import { pruneDecision, type PrunerConfig, type TrialRecord } from '../../src/tuning/index.js';
 import type { UnitContext } from '../api.js';
 import type { TrainSettings } from '../train-settings.js';
+import { taskOf, type TaskSettings } from '../task-settings.js';
+import { monitoredMetric, probabilities, sampleLogLoss } from './class-scores.js';
+import { checkLabels, classCounts, modelOutput, resolveClassification, taskSet, type ResolvedClassification } from './task-data.js';
 import { toTrainConfig } from './train-config.js';
 
 export interface FitPayload {
@@ -26,6 +29,8 @@ export interface FitPayload {
   data: string;
   valFraction: number;
   splitSeed: number;
+  /** absent: regression (so regression units keep their keys) */
+  task?: TaskSettings;
   /** tune trials: the pruner and the records it may compare with (earlier batches only) */
   pruning?: { pruner: PrunerConfig; earlier: TrialRecord[] };
 }
@@ -45,9 +50,21 @@ export interface FitSummary {
   message?: string;
 }
 
-export async function loadTrainVal(dataDir: string, valFraction: number, seed: number) {
-  const set = await loadArraySet(dataDir);
+export async function loadTrainVal(dataDir: string, valFraction: number, seed: number, task?: TaskSettings) {
+  const set = taskSet(await loadArraySet(dataDir), task);
   return { set, ...trainValSplit(set, { valFraction, seed }) };
+}
+
+/** What a trained model's folder says about its task (task.json; absent for regression). */
+export interface TaskRecord {
+  task: TaskSettings;
+  /** classification only */
+  classification?: ResolvedClassification;
+  output: 'grid' | 'vector';
+  /** class weights used by the loss (classification only; auto: fitted on the training part) */
+  classWeights?: number[];
+  /** class counts of the training part (classification only) */
+  trainCounts?: number[];
 }
 
 export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext<FitLocals>, opts: { allowDiverged: boolean }): Promise<FitSummary> {
@@ -55,10 +72,22 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   ctx.setBackend(info.name);
   await loadModelFiles(locals.modelRoots);
 
-  const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed);
-  const scaler = Scaler.fit(train);
+  const task = taskOf(payload.task);
+  const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed, payload.task);
+  const cls = task.kind === 'classification' ? resolveClassification(task, train) : undefined;
+  if (cls) {
+    checkLabels(train, cls, locals.dataDir);
+    checkLabels(val, cls, locals.dataDir);
+  }
+  // class labels are indices: only the inputs are standardised
+  const scaler = Scaler.fit(train, { scaleY: cls === undefined });
   // A finer x grid (terrain) reaches the model as its input shape; its input block brings it onto the output grid.
-  const shapes = { inputShape: training.xShape(train), outputShape: training.yShape(train) };
+  const out = modelOutput(train, payload.task);
+  const shapes = {
+    inputShape: training.xShape(train),
+    outputShape: [train.h, train.w, out.channels] as [number, number, number],
+    ...(out.output !== 'grid' ? { output: out.output } : {}),
+  };
   let pruneCheck: ((epoch: number, val: number) => boolean) | undefined;
   const pruning = payload.pruning;
   if (pruning) {
@@ -69,6 +98,21 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
     };
   }
   const config = toTrainConfig(payload.train, payload.seed);
+  let record: TaskRecord | undefined;
+  if (task.kind !== 'regression') record = { task, output: out.output };
+  if (cls) {
+    const counts = classCounts(train.y, cls);
+    const weights =
+      task.class_weights === 'auto' ? counts.map((k) => (k > 0 ? train.y.length / (counts.length * k) : 1)) : (task.class_weights as number[] | undefined);
+    config.task = {
+      type: cls.type,
+      classes: cls.classes,
+      ...(weights ? { classWeights: weights } : {}),
+      ...(task.label_smoothing ? { labelSmoothing: task.label_smoothing } : {}),
+    };
+    record = { ...record!, classification: cls, ...(weights ? { classWeights: weights } : {}), trainCounts: counts };
+  }
+  const valMetric = config.monitor && cls ? (logits: Float32Array) => monitoredMetric(config.monitor!.metric, logits, val.y, cls) : undefined;
   let result;
   let model;
   let plan: import('../../src/training/index.js').MemoryPlan | undefined;
@@ -95,6 +139,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
           seconds: r.seconds,
         }),
       shouldStop: pruneCheck,
+      ...(valMetric ? { valMetric } : {}),
     }));
   } catch (err) {
     if (opts.allowDiverged && err instanceof training.DivergedError) {
@@ -126,6 +171,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   };
   await writeFile(join(ctx.outDir, 'timing.json'), JSON.stringify({ seconds, ...memory }, null, 1));
   await writeFile(join(ctx.outDir, 'scaler.json'), JSON.stringify(scaler.toJSON(), null, 1));
+  if (record) await writeFile(join(ctx.outDir, 'task.json'), JSON.stringify(record, null, 1));
   // Per-sample losses of the saved model in inference mode: the ranking's spread (a bootstrap over
   // validation simulations) and the training loss measured the way validation is (the epoch's training
   // loss is averaged while the weights move, with dropout and batch statistics on).
@@ -133,6 +179,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   const sampleLosses = async (s: typeof train): Promise<number[]> => {
     const a = scaler.applySet(s);
     const pred = await training.predict(model, a, config.batchSize);
+    if (cls) return sampleLogLoss(probabilities(pred, cls), a.y, a.n, cls);
     const cells = a.y.length / Math.max(1, a.n);
     return Array.from({ length: a.n }, (_, i) => {
       let sum = 0;

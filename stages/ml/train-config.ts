@@ -28,6 +28,10 @@ export function toTrainConfig(s: TrainSettings, seed: number): TrainConfig {
       : undefined,
     clipNorm: s.clip_norm ?? undefined,
     ...(s.micro_batch !== undefined ? { microBatch: s.micro_batch } : {}),
+    // only when written, so a study that monitors the loss keeps its training configuration
+    ...((s.monitor !== undefined && s.monitor !== 'val_loss') || s.mode !== undefined
+      ? { monitor: { metric: s.monitor ?? 'val_loss', mode: s.mode ?? (s.monitor === undefined || s.monitor === 'val_loss' ? 'min' : 'max') } }
+      : {}),
   };
 }
 

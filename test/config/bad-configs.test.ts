@@ -60,6 +60,30 @@ const BOMB = [
 ].join('\n');
 
 const CASES: Case[] = [
+  {
+    name: 'multiclass task without classes',
+    edit: ['train:\n  epochs: 2', 'task:\n  kind: classification\n  type: multiclass\ntrain:\n  epochs: 2'],
+    message: /a multiclass task needs `classes`/,
+    at: 'type: multiclass',
+  },
+  {
+    name: 'class weights that do not match the classes',
+    edit: ['train:\n  epochs: 2', 'task:\n  kind: classification\n  class_weights: [1, 2, 3]\ntrain:\n  epochs: 2'],
+    message: /class_weights has 3 weights for 2 classes \(\[negative, positive\]\)/,
+    at: 'class_weights: [1, 2, 3]',
+  },
+  {
+    name: 'a classification key on a regression task',
+    edit: ['train:\n  epochs: 2', 'task:\n  kind: regression\n  label_smoothing: 0.1\ntrain:\n  epochs: 2'],
+    message: /task.label_smoothing is for classification; this task is regression/,
+    at: 'label_smoothing: 0.1',
+  },
+  {
+    name: 'a metric to monitor without a classification task',
+    edit: ['train:\n  epochs: 2', 'train:\n  monitor: val_recall\n  epochs: 2'],
+    message: /stage 'A': train.monitor: val_recall is a classification metric; this stage's task is regression/,
+    at: 'monitor: val_recall',
+  },
   { name: 'YAML syntax', edit: ['  flood: { grid: 16,', '  flood: { grid: 16,,'], message: /YAML syntax/, at: 'flood: { grid: 16,,' },
   { name: 'unclosed flow sequence', edit: ['models: [unet, plain_cnn]', 'models: [unet, plain_cnn'], message: /YAML syntax/ },
   { name: 'duplicate key', edit: ['  epochs: 2\n', '  epochs: 2\n  epochs: 3\n'], message: /YAML syntax: .*(unique|duplicate)/i, at: 'epochs: 3' },

@@ -99,3 +99,39 @@ test('NaN or Inf is an error naming the file and the sample', async () => {
   await writeNpy(join(dir, 'y-inf.npy'), y, [3, 2, 4]);
   await assert.rejects(loadArrayFiles({ x: 'y.npy', y: 'y-inf.npy' }, dir), /y-inf\.npy: value -Infinity at sample index 0/);
 });
+
+test('a y of shape [n, k] or [n] is a vector target on x grid; it survives subsets and the on-disk form', async () => {
+  const { saveArraySet, loadArraySet } = await import('../../src/data/array-set-io.js');
+  const { subset } = await import('../../src/data/splits.js');
+  const { Scaler } = await import('../../src/data/scaler.js');
+  await writeNpy(join(dir, 'xv.npy'), ramp(4 * 2 * 3), [4, 2, 3]);
+  await writeNpy(join(dir, 'yv.npy'), ramp(4 * 2), [4, 2]);
+  const set = await loadArrayFiles({ x: 'xv.npy', y: 'yv.npy' }, dir);
+  assert.deepEqual([set.target, set.n, set.h, set.w, set.factor, set.cin, set.cout], ['vector', 4, 2, 3, 1, 1, 2]);
+  const part = subset(set, [3, 1]);
+  assert.equal(part.target, 'vector');
+  assert.deepEqual(Array.from(part.y), [6, 7, 2, 3]);
+  await saveArraySet(join(dir, 'saved'), part);
+  const back = await loadArraySet(join(dir, 'saved'));
+  assert.equal(back.target, 'vector');
+  assert.deepEqual(Array.from(back.y), [6, 7, 2, 3]);
+  const scaled = Scaler.fit(set).applySet(set);
+  assert.equal(scaled.target, 'vector');
+  assert.ok(Math.abs(scaled.y[0]! + scaled.y[6]!) < 1e-6, 'per-target standardisation');
+  assert.deepEqual(Array.from(Scaler.fit(set, { scaleY: false }).applySet(set).y), Array.from(set.y), 'labels are left as they are');
+  await writeNpy(join(dir, 'y1.npy'), Float32Array.of(0, 1, 1, 0), [4]);
+  assert.deepEqual([(await loadArrayFiles({ x: 'xv.npy', y: 'y1.npy' }, dir)).cout], [1]);
+  await writeNpy(join(dir, 'y5.npy'), ramp(5 * 2), [5, 2]);
+  await assert.rejects(loadArrayFiles({ x: 'xv.npy', y: 'y5.npy' }, dir), /y has 5 samples but x .* has 4/);
+});
+
+test('a grid set on disk keeps its meta.json bytes (no target key)', async () => {
+  const { saveArraySet } = await import('../../src/data/array-set-io.js');
+  const { readFile } = await import('node:fs/promises');
+  await writeNpy(join(dir, 'xg.npy'), ramp(2 * 2 * 2), [2, 2, 2]);
+  await writeNpy(join(dir, 'yg.npy'), ramp(2 * 2 * 2), [2, 2, 2]);
+  const set = await loadArrayFiles({ x: 'xg.npy', y: 'yg.npy' }, dir);
+  assert.equal(set.target, undefined);
+  await saveArraySet(join(dir, 'grid'), set);
+  assert.doesNotMatch(await readFile(join(dir, 'grid', 'meta.json'), 'utf8'), /target/);
+});

@@ -32,7 +32,7 @@ test('every built-in model with batch norm uses momentum 0.9 (PyTorch 0.1), and 
   slow.dispose();
 });
 
-test('after 30 steps the moving variance has left its initial value (1) for the batches\' statistics', async () => {
+test("after 30 steps the moving variance has left its initial value (1) for the batches' statistics", async () => {
   const data = syntheticArrays(8, 3);
   const { model } = await trainModel({
     build: () => buildModel('unet', shapes, { depth: 2, filters: 4 }),
@@ -44,7 +44,11 @@ test('after 30 steps the moving variance has left its initial value (1) for the 
   // The first BN follows a conv of the raw inputs: its moving variance must be far from the initial 1
   // in most channels, as it is with 0.9^30 ≈ 4 % of the initial value left (0.99^30 ≈ 74 % with tfjs's default).
   const layer = bnLayers(model)[0]!;
-  const weight = (part: string) => layer.weights.find((w) => w.name.includes(part))!.read().dataSync();
+  const weight = (part: string) =>
+    layer.weights
+      .find((w) => w.name.includes(part))!
+      .read()
+      .dataSync();
   const variance = weight('moving_variance');
   const mean = weight('moving_mean');
   const left = Array.from(variance).map((v, i) => ({ v, m: mean[i]! }));

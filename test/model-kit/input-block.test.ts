@@ -71,7 +71,10 @@ test('a model with a cubic input block and attention saves and reloads with iden
     const again = await loadModel(dir);
     const [a, b] = [model.predict(x) as tf.Tensor, again.predict(x) as tf.Tensor];
     assert.deepEqual(Array.from(await a.data()), Array.from(await b.data()));
-    assert.deepEqual(again.layers.map((l) => l.getClassName()).filter((c) => c.startsWith('Pipe')), ['PipeCubicResample', 'PipeSpatialSelfAttention']);
+    assert.deepEqual(
+      again.layers.map((l) => l.getClassName()).filter((c) => c.startsWith('Pipe')),
+      ['PipeCubicResample', 'PipeSpatialSelfAttention'],
+    );
     tf.dispose([x, a, b]);
     model.dispose();
     again.dispose();

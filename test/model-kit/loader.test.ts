@@ -7,7 +7,7 @@ import { apiModuleUrl, loadModelFiles, packageRoot } from '../../src/model-kit/l
 import { buildModel, getModel, listModels } from '../../src/model-kit/registry.js';
 import { helperSource, userModelSource, writeProject } from './fixture-project.js';
 
-const BUILT_INS = ['encoder_decoder_attention', 'large_kernel_ed', 'plain_cnn', 'plain_cnn_attention', 'res_unet', 'unet', 'unet_lite'];
+const BUILT_INS = ['cnn_vector', 'encoder_decoder_attention', 'large_kernel_ed', 'plain_cnn', 'plain_cnn_attention', 'res_unet', 'unet', 'unet_lite'];
 
 before(async () => {
   await initBackend('wasm');
@@ -15,7 +15,10 @@ before(async () => {
 
 test('built-in model files register into the registry this code reads (same module instance)', async () => {
   await loadModelFiles([packageRoot()]);
-  assert.deepEqual(listModels().map((m) => m.name), BUILT_INS);
+  assert.deepEqual(
+    listModels().map((m) => m.name),
+    BUILT_INS,
+  );
   for (const name of BUILT_INS) assert.equal(getModel(name).file, join(packageRoot(), 'models', `${name}.ts`));
   // From dist/ the api is the compiled dist/src/model-kit/api.js, from source under tsx it is api.ts.
   assert.match(apiModuleUrl(), import.meta.url.endsWith('.ts') ? /\/src\/model-kit\/api\.ts$/ : /\/dist\/src\/model-kit\/api\.js$/);

@@ -9,6 +9,7 @@ import { helperSource, userModelSource, writeProject } from './fixture-project.j
 test('finds the built-in models by a static scan, without loading tfjs', async () => {
   const sources = await modelSources([packageRoot(), packageRoot()]);
   assert.deepEqual([...sources.keys()].sort(), [
+    'cnn_vector',
     'encoder_decoder_attention',
     'large_kernel_ed',
     'plain_cnn',

@@ -15,7 +15,8 @@ before(async () => {
 
 test('every built-in fits a 32×32 grid; bytes equal what saveModel writes', async () => {
   const rows = await modelsReport({ dirs: [packageRoot()], inputShape: [32, 32, 3], outputShape: [32, 32, 1] });
-  assert.equal(rows.length, 7);
+  assert.equal(rows.length, 8);
+  assert.equal(rows.find((r) => r.name === 'cnn_vector')!.output, 'vector', 'a vector-only model is reported for a vector output');
   for (const row of rows) {
     assert.ok(row.fits, `${row.name}: ${row.why}`);
     assert.ok(row.params! > 1000 && row.params! < 150_000, `${row.name}: ${row.params} parameters`);
@@ -43,4 +44,17 @@ test('a grid a model cannot handle is reported, not thrown', async () => {
   assert.equal(byName.get('unet')!.fits, false);
   assert.match(byName.get('unet')!.why!, /multiples of 8/);
   assert.equal(byName.get('unet')!.params, undefined);
+});
+
+test('a model that produces maps is refused for a vector task, naming both and the template', () => {
+  assert.throws(
+    () => buildModel('unet', { inputShape: [16, 16, 2], outputShape: [16, 16, 3], output: 'vector' }),
+    (e: Error & { hint?: string }) =>
+      /model 'unet' produces a map per sample \(outputs: \[grid\]\); this task needs a vector per sample/.test(e.message) &&
+      /_template-vector\.ts\.example/.test(e.hint ?? ''),
+  );
+  const m = buildModel('cnn_vector', { inputShape: [16, 16, 2], outputShape: [16, 16, 3], output: 'vector' });
+  assert.deepEqual(m.outputs[0]!.shape, [null, 3]);
+  m.dispose();
+  assert.throws(() => buildModel('cnn_vector', { inputShape: [16, 16, 2], outputShape: [16, 16, 3] }), /produces a vector per sample/);
 });

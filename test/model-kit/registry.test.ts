@@ -32,11 +32,17 @@ test('an unknown name is a model-unknown error with a did-you-mean and the known
     () => getModel('uent'),
     (e: PipeError) => e.reason === 'model-unknown' && /did you mean 'unet'/.test(e.message) && e.hint === 'known models: unet, unet_lite',
   );
-  assert.throws(() => getModel('transformer'), (e: PipeError) => !e.message.includes('did you mean'));
+  assert.throws(
+    () => getModel('transformer'),
+    (e: PipeError) => !e.message.includes('did you mean'),
+  );
 });
 
 test('listModels is sorted by name', () => {
-  assert.deepEqual(listModels().map((m) => m.name), ['unet', 'unet_lite']);
+  assert.deepEqual(
+    listModels().map((m) => m.name),
+    ['unet', 'unet_lite'],
+  );
 });
 
 test('hyperparameters merge over defaults; unknown keys and wrong types are refused', () => {

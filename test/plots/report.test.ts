@@ -31,7 +31,7 @@ before(async () => {
   await writeSyntheticResults(dir);
   // Small charts: this file tests the page, plot-study.test.ts the charts at full size.
   images = await plotStudy({ resultsDir: dir, stages: STAGES, width: 800, height: 500, onSkip: () => {} });
-  rows = await readHeadlineMetrics(path.join(dir, 'D', 'metrics.json'));
+  rows = (await readHeadlineMetrics(path.join(dir, 'D', 'metrics.json')))!;
   report = await writeReport({
     resultsDir: dir,
     title: 'Synthetic study <test>',

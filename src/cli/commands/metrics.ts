@@ -9,6 +9,7 @@ import { PipeError } from '../../failure/pipe-error.js';
 import { formatTable } from '../table.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import { committedLock } from '../../runs/committed-lock.js';
+import { taskMetricsRows, taskMetricsTable } from './task-metrics.js';
 
 interface Row {
   model: string;
@@ -83,6 +84,12 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
     throw new PipeError('usage', `no metrics yet: ${file} is missing`, {
       hint: `run \`pipe run --stage ${ev.name}\`${flags.profile ? ` --profile ${flags.profile}` : ''} first`,
     });
+  const scores = taskMetricsRows(file);
+  if (scores) {
+    if (flags.diff) throw new PipeError('usage', '--diff compares RAE and MAE of map regression; this stage scored another task', { hint: 'run pipe metrics without --diff' });
+    process.stdout.write(flags.json ? `${JSON.stringify({ stage: ev.name, rows: scores })}\n` : taskMetricsTable(scores));
+    return 0;
+  }
   const rows = metricsRows(file);
   const locked = flags.diff ? committedLock(ctx.paths.lock, ctx.pipeline.dir)?.stages[ev.name]?.metrics : undefined;
   if (flags.diff && !locked)
