@@ -157,6 +157,8 @@ export async function runTaskEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitCo
       if (data.n === 0) continue;
       if (cls) checkLabels(data, cls, dir);
       const pred = await predictFn(data);
+      // clip_min (models only): a non-negative target's predictions raised to it, as for maps
+      if (!cls && p.clipMin != null && l.modelDir) for (let i = 0; i < pred.length; i++) pred[i] = Math.max(pred[i]!, p.clipMin);
       sets[set]![part] = cls ? classScores(pred, data.y, cls) : vectorScores(pred, data);
       const lead = isVectorTarget(data) ? [data.n] : [data.n, data.h, data.w];
       await writeNpy(join(ctx.outDir, 'predictions', `${set}-${part}.npy`), pred, [...lead, channels]);
