@@ -158,6 +158,10 @@ test('a map model is refused for a vector target, naming the model and the outpu
   const r = p.run(['run', '--no-plots']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /model 'plain_cnn' produces a map per sample \(outputs: \[grid\]\); this task needs a vector per sample/);
+  // pipe models builds every model for the data's vector target
+  const models = JSON.parse(p.run(['models', '--json']).stdout) as { models: { name: string; fits: boolean; why?: string }[] };
+  assert.equal(models.models.find((m) => m.name === 'cnn_vector')!.fits, true);
+  assert.match(models.models.find((m) => m.name === 'plain_cnn')!.why!, /this task needs a vector per sample/);
 });
 
 test('autoencoder: the target is the input; scored as map regression', async (t) => {
