@@ -21,6 +21,7 @@ import type { EvalLocals, EvalPayload, ModelEval, PartMetrics } from './ml/evalu
 import type { TaskModelEval } from './ml/evaluate-task-unit.js';
 import { writeTaskMetrics } from './ml/task-report.js';
 import { nonDefaultTask, taskOf, taskSchema } from './task-settings.js';
+import type { Bins } from '../src/data/binning.js';
 import { PipeError } from '../src/failure/pipe-error.js';
 import { describeSel, resolveSelection, selectionInputs, selectionSchema } from './selection.js';
 
@@ -98,7 +99,7 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
       throw new PipeError('config-invalid', `evaluate ${ctx.stage}: the zero and persistence baselines are for regression; this task is classification`, {
         hint: 'the classification baselines are the training prior (dummy) and the majority class',
       });
-    checkModelTasks(ctx.resultsOf(from), models, taskOf(p.task).kind, ctx.stage);
+    const bins = checkModelTasks(ctx.resultsOf(from), models, taskOf(p.task).kind, ctx.stage);
     const baselines = [
       ...(p.dummy ? ['dummy'] : []),
       ...(p.dummy && classification ? ['majority'] : []),
@@ -127,7 +128,14 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
             : p.clip_min !== null
               ? { clipMin: p.clip_min }
               : {};
-      const payload: EvalPayload = { ...base, model: m, source: sourceOf(m), ...extra, ...taskPayload(p.task) };
+      const payload: EvalPayload = {
+        ...base,
+        model: m,
+        source: sourceOf(m),
+        ...extra,
+        ...taskPayload(p.task),
+        ...(bins && baselines.includes(m) ? { bins } : {}),
+      };
       const fitted = m === 'dummy' || m === 'majority';
       const locals: EvalLocals = {
         modelDir: baselines.includes(m) ? null : join(ctx.resultsOf(from), 'models', m),
@@ -186,16 +194,31 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
   },
 };
 
-/** Refuses to score a model trained for another task than the evaluate stage's (its task.json; none: regression). */
-function checkModelTasks(stageDir: string, models: string[], kind: string, stage: string): void {
+/**
+ * Refuses to score a model trained for another task than the evaluate stage's (its task.json; none:
+ * regression). Returns the models' bin edges (task.bins), which must agree: the parts are labelled with them.
+ */
+function checkModelTasks(stageDir: string, models: string[], kind: string, stage: string): Bins | undefined {
+  let bins: { model: string; bins: Bins } | undefined;
   for (const m of models) {
     const file = join(stageDir, 'models', m, 'task.json');
-    const trained = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { task: { kind: string } }).task.kind : 'regression';
+    const record = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { task: { kind: string }; bins?: Bins }) : undefined;
+    const trained = record?.task.kind ?? 'regression';
     if (trained !== kind)
       throw new PipeError('config-invalid', `evaluate ${stage}: model '${m}' was trained for ${trained}, this stage's task is ${kind}`, {
         hint: 'declare the task once at the top level (task:) so training and evaluation share it, or set the same task: in this stage',
       });
+    if (record?.bins && bins && JSON.stringify(record.bins) !== JSON.stringify(bins.bins))
+      throw new PipeError(
+        'config-invalid',
+        `evaluate ${stage}: models '${bins.model}' and '${m}' were binned with different edges (trained on different data)`,
+        {
+          hint: 'evaluate models trained on the same set together, in one stage per set',
+        },
+      );
+    if (record?.bins && !bins) bins = { model: m, bins: record.bins };
   }
+  return bins?.bins;
 }
 
 /** Which data set each model of a train stage trained on (its config.json), so evaluate can label what it saw. */

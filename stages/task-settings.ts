@@ -7,6 +7,7 @@
  *   task: autoencoder                     # the target is the input (x on its own grid)
  *   task: { kind: classification, type: binary, class_weights: auto, label_smoothing: 0.05 }
  *   task: { kind: classification, type: multiclass, classes: 4 }
+ *   task: { kind: classification, type: multiclass, classes: 8, bins: quantile }   # a continuous target by range
  *
  * Classification labels: binary 0/1 in one channel; multiclass the class index 0..classes−1 in one
  * channel; multilabel one 0/1 channel per label. Per sample (y [n, k]) or per cell (y [n, h, w, k]).
@@ -27,11 +28,15 @@ const taskObject = z
       .describe('classification: a weight per class (binary and multilabel: [negative, positive]), or auto = inverse frequency on the training part'),
     label_smoothing: z.number().min(0).lt(1).optional().describe('classification: label smoothing ε in [0, 1)'),
     threshold: z.number().gt(0).lt(1).optional().describe('binary/multilabel: probability at or above which a sample is called positive (default 0.5)'),
+    bins: z
+      .enum(['quantile', 'uniform'])
+      .optional()
+      .describe('classify a continuous target by its range: edges fitted on the training part (quantile or equal width), stored with the model'),
   })
   .strict()
   .superRefine((t, ctx) => {
     if (t.kind !== 'classification') {
-      for (const key of ['type', 'classes', 'class_weights', 'label_smoothing', 'threshold'] as const) {
+      for (const key of ['type', 'classes', 'class_weights', 'label_smoothing', 'threshold', 'bins'] as const) {
         if (t[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `task.${key} is for classification; this task is ${t.kind}` });
       }
       return;
@@ -52,6 +57,8 @@ const taskObject = z
         path: ['threshold'],
         message: 'a multiclass task predicts the most probable class; threshold is for binary and multilabel',
       });
+    if (t.bins !== undefined && type === 'multilabel')
+      ctx.addIssue({ code: 'custom', path: ['bins'], message: 'bins make one class per sample or cell from one target: use type binary or multiclass' });
     // multilabel: one [negative, positive] pair for every label
     const k = type === 'multiclass' ? t.classes : 2;
     if (Array.isArray(t.class_weights) && k !== undefined && t.class_weights.length !== k)

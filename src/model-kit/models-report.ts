@@ -28,6 +28,8 @@ export interface ModelsReportOptions {
   dirs: string[];
   inputShape: Shape3;
   outputShape: Shape3;
+  /** build every model for this output (a vector target); default: each model's first declared output */
+  output?: OutputKind;
   /** hyperparameters per model name, over the defaults (e.g. from pipeline.yaml) */
   hp?: Record<string, Record<string, unknown>>;
 }
@@ -65,7 +67,7 @@ export async function modelsReport(opts: ModelsReportOptions): Promise<ModelsRep
   const rows: ModelsReportRow[] = [];
   for (const { name, def, file } of listModels()) {
     // a model that produces vectors only is reported for a vector of outputShape's channels
-    const output = modelOutputs(def)[0]!;
+    const output = opts.output ?? modelOutputs(def)[0]!;
     const shapes = { inputShape: opts.inputShape, outputShape: opts.outputShape, ...(output !== 'grid' ? { output } : {}) };
     const row: ModelsReportRow = { name, file: displayPath(file), description: def.description, fits: false, ...(output !== 'grid' ? { output } : {}) };
     try {

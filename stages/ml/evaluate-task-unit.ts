@@ -22,7 +22,9 @@ import { taskOf } from '../task-settings.js';
 import { classScores, probabilities, type ClassScores } from './class-scores.js';
 import type { EvalLocals, EvalPayload } from './evaluate-unit.js';
 import { setParts, timeInference } from './evaluate-unit.js';
-import { checkLabels, classCounts, resolveClassification, type ResolvedClassification } from './task-data.js';
+import { binnedSet, checkLabels, classCounts, fitTaskBins, resolveClassification, type ResolvedClassification } from './task-data.js';
+import type { Bins } from '../../src/data/binning.js';
+import type { TaskRecord } from './fit-unit.js';
 
 /** Vector regression scores of one part: per target (physical units) and their means. */
 export interface VectorScores {
@@ -79,14 +81,29 @@ function constantProbabilities(fit: ArraySet, c: ResolvedClassification, rule: '
 
 export async function runTaskEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext<EvalLocals>): Promise<void> {
   const task = taskOf(p.task);
-  const loaded = new Map<string, Promise<Record<string, ArraySet>>>();
-  const partsOf = (set: string, dir: string) => {
-    if (!loaded.has(set)) loaded.set(set, setParts(dir, set, p.valFraction, p.splitSeed, p.task));
-    return loaded.get(set)!;
+  const raw = new Map<string, Promise<Record<string, ArraySet>>>();
+  const rawParts = (set: string, dir: string) => {
+    if (!raw.has(set)) raw.set(set, setParts(dir, set, p.valFraction, p.splitSeed, p.task));
+    return raw.get(set)!;
   };
   const first = Object.entries(l.dataDirs)[0]!;
-  const sample = Object.values(await partsOf(first[0], first[1]))[0]!;
-  const cls = task.kind === 'classification' ? resolveClassification(task, sample) : undefined;
+  const sample0 = Object.values(await rawParts(first[0], first[1]))[0]!;
+  const cls = task.kind === 'classification' ? resolveClassification(task, sample0) : undefined;
+  // task.bins: every part is labelled with the model's own edges (baselines: the models', else fitted here on the dummy set's training part)
+  let bins: Bins | undefined;
+  if (cls && task.bins) {
+    if (l.modelDir && p.model !== 'dummy' && p.model !== 'majority' && p.model !== 'zero') {
+      bins = (JSON.parse(await readFile(join(l.modelDir, 'task.json'), 'utf8')) as TaskRecord).bins;
+    } else {
+      const fitParts = await rawParts(p.dummySet, l.dataDirs[p.dummySet]!);
+      bins = p.bins ?? fitTaskBins(fitParts.train ?? fitParts.test!, cls, task.bins);
+    }
+  }
+  const partsOf = async (set: string, dir: string): Promise<Record<string, ArraySet>> => {
+    const parts = await rawParts(set, dir);
+    return bins ? Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, binnedSet(v, bins)])) : parts;
+  };
+  const sample = bins ? binnedSet(sample0, bins) : sample0;
   const channels = cls ? probChannels(cls) : sample.cout;
   const perSample = (s: ArraySet) => (isVectorTarget(s) ? 1 : s.h * s.w) * channels;
   let predictFn: (s: ArraySet) => Promise<Float32Array>;
@@ -140,6 +157,8 @@ export async function runTaskEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitCo
       if (data.n === 0) continue;
       if (cls) checkLabels(data, cls, dir);
       const pred = await predictFn(data);
+      // clip_min (models only): a non-negative target's predictions raised to it, as for maps
+      if (!cls && p.clipMin != null && l.modelDir) for (let i = 0; i < pred.length; i++) pred[i] = Math.max(pred[i]!, p.clipMin);
       sets[set]![part] = cls ? classScores(pred, data.y, cls) : vectorScores(pred, data);
       const lead = isVectorTarget(data) ? [data.n] : [data.n, data.h, data.w];
       await writeNpy(join(ctx.outDir, 'predictions', `${set}-${part}.npy`), pred, [...lead, channels]);

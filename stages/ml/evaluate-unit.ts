@@ -18,6 +18,7 @@ import { loadModelFiles } from '../../src/model-kit/loader.js';
 import * as training from '../../src/training/index.js';
 import type { UnitContext } from '../api.js';
 import type { TaskSettings } from '../task-settings.js';
+import type { Bins } from '../../src/data/binning.js';
 import { BASELINE_MODELS, persistence } from './baselines.js';
 import { taskSet } from './task-data.js';
 
@@ -36,6 +37,8 @@ export interface EvalPayload {
   clipMin?: number | null;
   /** absent: regression (the payload regression units always had) */
   task?: TaskSettings;
+  /** task.bins, baselines only: the evaluated models' bin edges (models read theirs from task.json) */
+  bins?: Bins;
 }
 
 export interface EvalLocals {

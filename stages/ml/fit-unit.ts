@@ -17,7 +17,8 @@ import type { UnitContext } from '../api.js';
 import type { TrainSettings } from '../train-settings.js';
 import { taskOf, type TaskSettings } from '../task-settings.js';
 import { monitoredMetric, probabilities, sampleLogLoss } from './class-scores.js';
-import { checkLabels, classCounts, modelOutput, resolveClassification, taskSet, type ResolvedClassification } from './task-data.js';
+import { binnedSet, checkLabels, classCounts, fitTaskBins, modelOutput, resolveClassification, taskSet, type ResolvedClassification } from './task-data.js';
+import type { Bins } from '../../src/data/binning.js';
 import { toTrainConfig } from './train-config.js';
 
 export interface FitPayload {
@@ -65,6 +66,8 @@ export interface TaskRecord {
   classWeights?: number[];
   /** class counts of the training part (classification only) */
   trainCounts?: number[];
+  /** task.bins: the edges fitted on the training part, applied to every part the model is scored on */
+  bins?: Bins;
 }
 
 export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: UnitContext<FitLocals>, opts: { allowDiverged: boolean }): Promise<FitSummary> {
@@ -73,8 +76,11 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
   await loadModelFiles(locals.modelRoots);
 
   const task = taskOf(payload.task);
-  const { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed, payload.task);
+  let { train, val } = await loadTrainVal(locals.dataDir, payload.valFraction, payload.splitSeed, payload.task);
   const cls = task.kind === 'classification' ? resolveClassification(task, train) : undefined;
+  // a continuous target classified by range: edges from the training part only, stored with the model
+  const bins = cls && task.bins ? fitTaskBins(train, cls, task.bins) : undefined;
+  if (bins) [train, val] = [binnedSet(train, bins), binnedSet(val, bins)];
   if (cls) {
     checkLabels(train, cls, locals.dataDir);
     checkLabels(val, cls, locals.dataDir);
@@ -110,7 +116,7 @@ export async function runFitUnit(payload: FitPayload, locals: FitLocals, ctx: Un
       ...(weights ? { classWeights: weights } : {}),
       ...(task.label_smoothing ? { labelSmoothing: task.label_smoothing } : {}),
     };
-    record = { ...record!, classification: cls, ...(weights ? { classWeights: weights } : {}), trainCounts: counts };
+    record = { ...record!, classification: cls, ...(weights ? { classWeights: weights } : {}), trainCounts: counts, ...(bins ? { bins } : {}) };
   }
   const valMetric = config.monitor && cls ? (logits: Float32Array) => monitoredMetric(config.monitor!.metric, logits, val.y, cls) : undefined;
   let result;

@@ -4,6 +4,7 @@
  * training configuration of its loss. Fitted statistics (class weights `auto`) come from the training part.
  */
 import { isVectorTarget, type ArraySet } from '../../src/data/array-set.js';
+import { applyBins, fitBins, type Bins } from '../../src/data/binning.js';
 import { DataError } from '../../src/data/data-error.js';
 import type { OutputKind } from '../../src/model-kit/registry.js';
 import { taskOf, type ClassificationType, type TaskSettings } from '../task-settings.js';
@@ -74,4 +75,20 @@ export function classCounts(y: ArrayLike<number>, c: ResolvedClassification): nu
   const counts = new Array<number>(c.type === 'multiclass' ? c.classes : 2).fill(0);
   for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
   return counts;
+}
+
+/**
+ * The set with its continuous target replaced by the class of its range (task.bins): edges fitted by the
+ * caller on the training part only (fitTaskBins), applied to every part alike.
+ */
+export function binnedSet(set: ArraySet, bins: Bins): ArraySet {
+  if (set.cout !== 1) throw new DataError(`bins turn one target channel into classes; the target has ${set.cout}`, undefined, 'use a target with one channel');
+  return { ...set, y: Float32Array.from(applyBins(bins, set.y)) };
+}
+
+/** Bin edges for `task.bins`, fitted on the training part's target values. */
+export function fitTaskBins(train: ArraySet, c: ResolvedClassification, rule: 'quantile' | 'uniform'): Bins {
+  if (train.cout !== 1)
+    throw new DataError(`bins turn one target channel into classes; the target has ${train.cout}`, undefined, 'use a target with one channel');
+  return fitBins(train.y, c.classes, rule);
 }

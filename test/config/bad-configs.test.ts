@@ -79,6 +79,12 @@ const CASES: Case[] = [
     at: 'label_smoothing: 0.1',
   },
   {
+    name: 'bins on a multilabel task',
+    edit: ['train:\n  epochs: 2', 'task:\n  kind: classification\n  type: multilabel\n  bins: quantile\ntrain:\n  epochs: 2'],
+    message: /bins make one class per sample or cell from one target: use type binary or multiclass/,
+    at: 'bins: quantile',
+  },
+  {
     name: 'a metric to monitor without a classification task',
     edit: ['train:\n  epochs: 2', 'train:\n  monitor: val_recall\n  epochs: 2'],
     message: /stage 'A': train.monitor: val_recall is a classification metric; this stage's task is regression/,

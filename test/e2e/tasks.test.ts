@@ -158,6 +158,10 @@ test('a map model is refused for a vector target, naming the model and the outpu
   const r = p.run(['run', '--no-plots']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /model 'plain_cnn' produces a map per sample \(outputs: \[grid\]\); this task needs a vector per sample/);
+  // pipe models builds every model for the data's vector target
+  const models = JSON.parse(p.run(['models', '--json']).stdout) as { models: { name: string; fits: boolean; why?: string }[] };
+  assert.equal(models.models.find((m) => m.name === 'cnn_vector')!.fits, true);
+  assert.match(models.models.find((m) => m.name === 'plain_cnn')!.why!, /this task needs a vector per sample/);
 });
 
 test('autoencoder: the target is the input; scored as map regression', async (t) => {
@@ -169,4 +173,33 @@ test('autoencoder: the target is the input; scored as map regression', async (t)
   assert.equal(typeof test.mae, 'number');
   const pred = await readNpy(join(p.dir, 'results/D/predictions/plain_cnn/test-test.npy'));
   assert.deepEqual(pred.shape, [8, G, G, 2], 'the reconstruction has the input channels');
+});
+
+test('a continuous target classified by range: quantile edges fitted on the training part, stored with the model, used to score', async (t) => {
+  const { level } = inputs();
+  const p = await project(
+    study('{ kind: classification, type: multiclass, classes: 3, bins: quantile }', 'cnn_vector'),
+    Float32Array.from(level, (v) => 10 + v),
+    [N, 1],
+  );
+  t.after(() => p.cleanup());
+  const m = runTwice(p);
+  const task = JSON.parse(p.read('results/A/models/cnn_vector/task.json'));
+  assert.equal(task.bins.rule, 'quantile');
+  assert.equal(task.bins.edges.length, 2);
+  assert.ok(task.bins.edges[0] > 8 && task.bins.edges[1] < 12, 'edges in the target units');
+  assert.equal(
+    task.trainCounts.reduce((a: number, b: number) => a + b, 0),
+    10,
+    'fitted on the 10 training samples',
+  );
+  assert.ok(Math.max(...task.trainCounts) - Math.min(...task.trainCounts) <= 1, `about equal classes on the training part: ${task.trainCounts}`);
+  const labels = await readNpy(join(p.dir, 'results/D/targets/test-test.npy'));
+  assert.deepEqual(labels.shape, [8, 1]);
+  assert.ok(
+    Array.from(labels.values).every((v) => v === 0 || v === 1 || v === 2),
+    'the targets are the classes',
+  );
+  assert.equal(m.models.cnn_vector.sets.test.test.per_class.length, 3);
+  assert.equal(m.models.dummy.sets.test.test.n, 8);
 });

@@ -10,7 +10,7 @@ import { loadContext, type GlobalOptions } from '../context.js';
 export async function configuredShapes(
   data: import('../../config/schema.js').DataConfig | undefined,
   dir: string,
-): Promise<{ input: [number, number, number]; output: [number, number, number] }> {
+): Promise<{ input: [number, number, number]; output: [number, number, number]; vector?: true }> {
   if (!data) return { input: [32, 32, 3], output: [32, 32, 1] };
   if (data.flood) {
     const { FLOOD_X_CHANNELS, FLOOD_Y_CHANNELS } = await import('../../data/flood/generate.js');
@@ -19,7 +19,12 @@ export async function configuredShapes(
   }
   const { loadArrayFiles } = await import('../../data/load-array-files.js');
   const set = await loadArrayFiles(data.files as never, dir);
-  return { input: [set.h * set.factor, set.w * set.factor, set.cin], output: [set.h, set.w, set.cout] };
+  // a vector target: the models are built for `cout` values per sample
+  return {
+    input: [set.h * set.factor, set.w * set.factor, set.cin],
+    output: [set.h, set.w, set.cout],
+    ...(set.target === 'vector' ? { vector: true as const } : {}),
+  };
 }
 
 export async function modelsCommand(flags: GlobalOptions): Promise<number> {
@@ -29,12 +34,22 @@ export async function modelsCommand(flags: GlobalOptions): Promise<number> {
   await initBackend('wasm');
   const { modelsReport } = await import('../../model-kit/models-report.js');
   const hp = (ctx.pipeline.stages.find((s) => s.params.model_params)?.params.model_params ?? {}) as Record<string, Record<string, unknown>>;
-  const rows = await modelsReport({ dirs: ctx.paths.modelDirs, inputShape: shapes.input, outputShape: shapes.output, hp });
+  const rows = await modelsReport({
+    dirs: ctx.paths.modelDirs,
+    inputShape: shapes.input,
+    outputShape: shapes.output,
+    hp,
+    ...(shapes.vector ? { output: 'vector' as const } : {}),
+  });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ grid: shapes, models: rows.map((r) => ({ ...r, file: resolve(r.file) })) })}\n`);
     return 0;
   }
-  const grid = shapes.input[0] === shapes.output[0] ? shapes.input.join('×') : `${shapes.input.join('×')} → ${shapes.output.join('×')}`;
+  const grid = shapes.vector
+    ? `${shapes.input.join('×')} → ${shapes.output[2]}`
+    : shapes.input[0] === shapes.output[0]
+      ? shapes.input.join('×')
+      : `${shapes.input.join('×')} → ${shapes.output.join('×')}`;
   const table = [
     ['model', 'source', 'params', 'bytes', `fits ${grid}`],
     ...rows.map((r) => {
