@@ -189,8 +189,8 @@ const evaluate: StageKind<EvaluateParams, EvalPayload, EvalLocals> = {
   },
   async runUnit(payload, ctx) {
     // evaluate-unit loads tfjs: only workers import it
-    const { runEvalUnit } = await import('./ml/evaluate-unit.js');
-    await runEvalUnit(payload, ctx.locals, ctx);
+    const { runEvaluation } = await import('./ml/evaluate-dispatch.js');
+    await runEvaluation(payload, ctx.locals, ctx);
   },
 };
 

@@ -21,7 +21,7 @@ import type { UnitContext } from '../api.js';
 import { taskOf } from '../task-settings.js';
 import { classScores, probabilities, type ClassScores } from './class-scores.js';
 import type { EvalLocals, EvalPayload } from './evaluate-unit.js';
-import { setParts, timeInference } from './evaluate-unit.js';
+import { setParts, timeInference } from './eval-parts.js';
 import { binnedSet, checkLabels, classCounts, fitTaskBins, resolveClassification, type ResolvedClassification } from './task-data.js';
 import type { Bins } from '../../src/data/binning.js';
 import type { TaskRecord } from './fit-unit.js';

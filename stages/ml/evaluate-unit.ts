@@ -7,11 +7,9 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { xSampleSize, type ArraySet } from '../../src/data/array-set.js';
-import { loadArraySet, readTargetKind } from '../../src/data/array-set-io.js';
+import type { ArraySet } from '../../src/data/array-set.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { Scaler } from '../../src/data/scaler.js';
-import { trainValSplit } from '../../src/data/splits.js';
 import { evaluateArrays } from '../../src/metrics/evaluate.js';
 import { summarise } from '../../src/metrics/summarise.js';
 import { loadModelFiles } from '../../src/model-kit/loader.js';
@@ -20,7 +18,7 @@ import type { UnitContext } from '../api.js';
 import type { TaskSettings } from '../task-settings.js';
 import type { Bins } from '../../src/data/binning.js';
 import { BASELINE_MODELS, persistence } from './baselines.js';
-import { taskSet } from './task-data.js';
+import { setParts, timeInference } from './eval-parts.js';
 
 export interface EvalPayload {
   model: string;
@@ -71,21 +69,8 @@ export interface ModelEval {
   sets: Record<string, Record<string, PartMetrics>>;
 }
 
-/** The parts of a set: train/val as split for training, or the whole held-out set as 'test' (as the task sees them). */
-export async function setParts(dir: string, set: string, valFraction: number, seed: number, task?: TaskSettings): Promise<Record<string, ArraySet>> {
-  const all = taskSet(await loadArraySet(dir), task);
-  if (set === 'test') return { test: all };
-  const { train, val } = trainValSplit(all, { valFraction, seed });
-  return { train, val };
-}
 
 export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContext<EvalLocals>): Promise<void> {
-  // classification and vector targets are scored by their own unit; autoencoders are map regression on x
-  const vector = (await readTargetKind(Object.values(l.dataDirs)[0]!)) === 'vector';
-  if (p.task?.kind === 'classification' || vector) {
-    const { runTaskEvalUnit } = await import('./evaluate-task-unit.js');
-    return runTaskEvalUnit(p, l, ctx);
-  }
   // Each set is loaded and split once (the test set serves timing and scoring).
   const loaded = new Map<string, Promise<Record<string, ArraySet>>>();
   const partsOf = (set: string, dir: string) => {
@@ -167,24 +152,4 @@ export async function runEvalUnit(p: EvalPayload, l: EvalLocals, ctx: UnitContex
   }
   const out: ModelEval = { ...result, sets };
   await writeFile(join(ctx.outDir, 'eval.json'), JSON.stringify(out));
-}
-
-/** Warm up, then the median over repeated timed batches, per sample. */
-export async function timeInference(
-  model: training.tf.LayersModel,
-  x: Float32Array,
-  s: ArraySet,
-  t: EvalPayload['timing'],
-): Promise<number> {
-  const b = Math.min(t.batch_size, s.n);
-  const input = { ...s, x: x.subarray(0, b * xSampleSize(s)), n: b };
-  for (let i = 0; i < t.warmup; i++) await training.predict(model, input, b);
-  const times: number[] = [];
-  for (let i = 0; i < t.repeats; i++) {
-    const t0 = performance.now();
-    await training.predict(model, input, b);
-    times.push((performance.now() - t0) / b);
-  }
-  times.sort((a, c) => a - c);
-  return Number(times[Math.floor(times.length / 2)]!.toFixed(4));
 }

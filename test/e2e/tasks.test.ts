@@ -39,7 +39,7 @@ function inputs(): { x: Float32Array; sim: Int32Array; level: number[]; tilt: nu
   return { x, sim, level, tilt };
 }
 
-const study = (task: string, model: string, extra = '') => `data:
+const study = (task: string, model: string, extra = '', stages = '') => `data:
   files: { x: data/x.npy, y: data/y.npy, simulation: data/sim.npy }
   split: { small: 6, test: 4 }
 task: ${task}
@@ -47,6 +47,11 @@ train: { epochs: 3, batch_size: 4, lr: 0.01${extra} }
 stages:
   A: { kind: train, data: small, models: [${model}] }
   D: { kind: evaluate, needs: [A], models: { from: A }, sets: [small, test], dummy_set: small }
+${stages}`;
+
+/** A tune stage of two trials over the learning rate, on the same task (inherited). */
+const TUNE = `  B: { kind: tune, needs: [A], data: small, model: { best: A }, space: { train.lr: { log_uniform: [0.001, 0.01] } }, \
+sampler: { name: random }, pruner: { name: none }, trials: 2, batch_size: 2 }
 `;
 
 async function project(pipeline: string, y: Float32Array, yShape: number[], files: Record<string, string> = {}): Promise<Project> {
@@ -64,7 +69,7 @@ function runTwice(p: Project): { task: unknown; target: string; baselines: strin
   assert.equal(r.result.code, 0, r.result.stderr);
   const again = p.runJson(['run', '--no-plots']);
   assert.equal(again.result.code, 0, again.result.stderr);
-  for (const s of ['A', 'D']) {
+  for (const s of Object.keys(r.stages)) {
     assert.equal(r.stages[s]?.status, 'ran');
     assert.equal(again.stages[s]?.status, 'fresh', `stage ${s} on the second run: ${JSON.stringify(again.stages[s])}`);
   }
@@ -74,10 +79,11 @@ function runTwice(p: Project): { task: unknown; target: string; baselines: strin
 test('per-sample binary classification: class weights auto, monitored recall, scores, baselines, probabilities as .npy', async (t) => {
   const { level } = inputs();
   const y = Float32Array.from(level, (v) => (v > 1 ? 1 : 0)); // imbalanced: about a quarter positive
-  const p = await project(study('{ kind: classification, type: binary, class_weights: auto }', 'cnn_vector', ', monitor: val_recall, schedule: plateau'), y, [
-    N,
-    1,
-  ]);
+  const p = await project(
+    study('{ kind: classification, type: binary, class_weights: auto }', 'cnn_vector', ', monitor: val_recall, schedule: plateau', TUNE),
+    y,
+    [N, 1],
+  );
   t.after(() => p.cleanup());
   const m = runTwice(p);
   assert.equal(m.target, 'vector');
@@ -104,6 +110,13 @@ test('per-sample binary classification: class weights auto, monitored recall, sc
   assert.ok(Array.from(prob.values).every((v) => v >= 0 && v <= 1));
   const lock = p.read('pipeline.lock');
   assert.match(lock, /balanced_accuracy\.cnn_vector\.test\.test/);
+  // the tune stage trained its trials for the same task
+  const trials = JSON.parse(p.read('results/B/trials.json')) as { state: string; value: number }[];
+  assert.equal(trials.length, 2);
+  assert.ok(
+    trials.every((tr) => tr.state === 'complete' && tr.value > 0),
+    JSON.stringify(trials),
+  );
   const table = p.run(['metrics']);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^model\s+set\s+part\s+seen\s+n\s+accuracy\s+balanced_accuracy/);
