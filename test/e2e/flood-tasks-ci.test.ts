@@ -1,6 +1,6 @@
 /**
  * The second shipped study (examples/flood-tasks: warning, cells, storm) at its ci profile's size, from
- * scratch in temporary copies, the three at once: each reproduces its committed pipeline.ci.lock, and
+ * scratch in temporary copies (each beside a copy of shared/), the three at once: each reproduces its committed pipeline.ci.lock, and
  * each scored the task it declares.
  */
 import { test } from 'node:test';
@@ -13,14 +13,12 @@ import { packageRoot } from '../../src/runner/project.js';
 const examples = join(packageRoot(), 'examples', 'flood-tasks');
 const STUDIES = ['warning', 'cells', 'storm'] as const;
 
-/** A copy of one study without its results or cache; its models/ link to the shared models is copied as files. */
+/** A copy of one study (as <tmp>/<study>, beside a copy of shared/ that its models import), without results or cache. */
 function copyStudy(name: string): Project {
   const p = new Project();
-  cpSync(join(examples, name), p.dir, {
-    recursive: true,
-    dereference: true,
-    filter: (src) => !/[\\/](\.pipe|results[^\\/]*)$/.test(src),
-  });
+  const filter = (src: string) => !/[\\/](\.pipe|results[^\\/]*|pipeline(\.ci)?\.lock)$/.test(src);
+  cpSync(join(examples, name), join(p.dir, name), { recursive: true, filter });
+  cpSync(join(examples, 'shared'), join(p.dir, 'shared'), { recursive: true });
   return p;
 }
 
@@ -35,25 +33,25 @@ test("examples/flood-tasks: each study's ci profile from scratch reproduces its 
   const projects = Object.fromEntries(STUDIES.map((s) => [s, copyStudy(s)])) as Record<(typeof STUDIES)[number], Project>;
   t.after(() => Object.values(projects).forEach((p) => p.cleanup()));
   const runs = STUDIES.map(async (s) => {
-    const child = projects[s].spawn(['run', '--profile', 'ci', '--jobs', '1', '--no-plots']);
+    const child = projects[s].spawn(['run', '-c', `${s}/pipeline.yaml`, '--profile', 'ci', '--jobs', '1', '--no-plots']);
     const exit = await exitOf(child);
     assert.equal(exit.code, 0, `${s}: ${child.output()}`);
   });
   await Promise.all(runs);
   for (const s of STUDIES) {
     assert.equal(
-      lockBody(projects[s].read('pipeline.ci.lock')),
+      lockBody(projects[s].read(`${s}/pipeline.ci.lock`)),
       lockBody(readFileSync(join(examples, s, 'pipeline.ci.lock'), 'utf8')),
       `examples/flood-tasks/${s}/pipeline.ci.lock is not reproduced: if the change is intended, run \`npx pipe run --profile ci\` in that folder and commit the lock`,
     );
   }
-  const metrics = (s: (typeof STUDIES)[number]) => JSON.parse(projects[s].read('results-ci/D/metrics.json'));
+  const metrics = (s: (typeof STUDIES)[number]) => JSON.parse(projects[s].read(`${s}/results-ci/D/metrics.json`));
   const warning = metrics('warning');
   assert.deepEqual([warning.target, warning.task.type, warning.baselines], ['vector', 'binary', ['dummy', 'majority']]);
-  const best = JSON.parse(projects.warning.read('results-ci/A/ranking.json'))[0].model;
-  const history = JSON.parse(projects.warning.read(`results-ci/A/models/${best}/history.json`));
+  const best = JSON.parse(projects.warning.read('warning/results-ci/A/ranking.json'))[0].model;
+  const history = JSON.parse(projects.warning.read(`warning/results-ci/A/models/${best}/history.json`));
   assert.equal(history.monitor.metric, 'val_auroc');
-  const task = JSON.parse(projects.warning.read(`results-ci/A/models/${best}/task.json`));
+  const task = JSON.parse(projects.warning.read(`warning/results-ci/A/models/${best}/task.json`));
   assert.ok(task.trainCounts[0] > 0 && task.trainCounts[1] > 0, `both classes in the training part: ${task.trainCounts}`);
   const cells = metrics('cells');
   assert.equal(cells.target, 'grid');

@@ -4,11 +4,12 @@
  * positions, so it cannot tell a storm in the north-west from one in the south-east). One value per
  * target. Works on any grid that halves `depth` times; the head's size grows with the grid.
  */
-import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel, tf } from 'pipe-ml/models';
+import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, tf, type ModelDef } from 'pipe-ml/models';
 
 const defaults = { filters: 8, depth: 3, hidden: 32, dropout: 0, ...INPUT_BLOCK_DEFAULTS };
 
-registerModel('flatten_cnn', {
+/** Registered as `flatten_cnn` by the studies' models/flatten_cnn.ts (this folder is not a models folder: shared by warning and storm). */
+export const flattenCnn: ModelDef = {
   description: 'conv encoder → flatten → dense: a vector per sample that can depend on positions',
   defaults,
   outputs: ['vector'],
@@ -39,4 +40,4 @@ registerModel('flatten_cnn', {
     const out = tf.layers.dense({ units: spec.outputShape[2] }).apply(v) as tf.SymbolicTensor;
     return blocks.finish('flatten_cnn', input, out);
   },
-});
+};

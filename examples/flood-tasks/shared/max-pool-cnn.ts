@@ -4,11 +4,12 @@
  * cnn_vector's global average dilutes one wet corner among dry cells), a hidden dense layer and one logit
  * per class. Works on any grid that halves `depth` times.
  */
-import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, registerModel, tf } from 'pipe-ml/models';
+import { blocks, checkInputBlock, inputBlock, INPUT_BLOCK_DEFAULTS, INPUT_BLOCK_DOCS, tf, type ModelDef } from 'pipe-ml/models';
 
 const defaults = { filters: 8, depth: 2, hidden: 16, dropout: 0, ...INPUT_BLOCK_DEFAULTS };
 
-registerModel('max_pool_cnn', {
+/** Registered as `max_pool_cnn` by the studies' models/max_pool_cnn.ts (this folder is not a models folder: shared by warning and storm). */
+export const maxPoolCnn: ModelDef = {
   description: 'conv encoder → global max pool → dense: logits per sample ("any cell" questions)',
   defaults,
   outputs: ['vector'],
@@ -38,4 +39,4 @@ registerModel('max_pool_cnn', {
     const logits = tf.layers.dense({ units: spec.outputShape[2] }).apply(v) as tf.SymbolicTensor;
     return blocks.finish('max_pool_cnn', input, logits);
   },
-});
+};
