@@ -42,7 +42,7 @@ test("examples/flood-tasks: each study's ci profile from scratch reproduces its 
     assert.equal(
       lockBody(projects[s].read(`${s}/pipeline.ci.lock`)),
       lockBody(readFileSync(join(examples, s, 'pipeline.ci.lock'), 'utf8')),
-      `examples/flood-tasks/${s}/pipeline.ci.lock is not reproduced: if the change is intended, run \`npx pipe run --profile ci\` in that folder and commit the lock`,
+      `examples/flood-tasks/${s}/pipeline.ci.lock is not reproduced: if intended, run \`npx pipe run --profile ci\` in that folder and commit the lock`,
     );
   }
   const metrics = (s: (typeof STUDIES)[number]) => JSON.parse(projects[s].read(`${s}/results-ci/D/metrics.json`));
