@@ -3,7 +3,7 @@ export const DUMMY_COLOR = '#7f7f7f';
 export const DUMMY_MODEL = 'dummy';
 
 /** The evaluate stage's baselines (reserved names), each a shade of grey. */
-export const BASELINE_COLORS: Record<string, string> = { dummy: DUMMY_COLOR, zero: '#b5b5b5', persistence: '#3a3a3a' };
+export const BASELINE_COLORS: Record<string, string> = { dummy: DUMMY_COLOR, zero: '#b5b5b5', persistence: '#3a3a3a', majority: '#5a5a5a' };
 export const isBaseline = (model: string): boolean => Object.hasOwn(BASELINE_COLORS, model);
 
 /** Tableau 10 without its grey (reserved for the dummy): distinguishable, and colour-blind friendlier than HSL steps. */
@@ -36,7 +36,9 @@ export function modelColors(studyModels: Iterable<string>): ModelColors {
 /** `#rrggbb` or `hsl(...)` with an alpha, for lighter fills and secondary lines. */
 export function withAlpha(color: string, alpha: number): string {
   if (color.startsWith('#') && color.length === 7) {
-    const a = Math.round(alpha * 255).toString(16).padStart(2, '0');
+    const a = Math.round(alpha * 255)
+      .toString(16)
+      .padStart(2, '0');
     return `${color}${a}`;
   }
   if (color.startsWith('hsl(')) return color.replace('hsl(', 'hsla(').replace(')', `, ${alpha})`);

@@ -1,4 +1,4 @@
-import { access, readdir } from 'node:fs/promises';
+import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { modelColors } from './colors.js';
 import { learningCurvesConfig, readHistories, type ModelHistory } from './learning-curves.js';
@@ -8,6 +8,7 @@ import { renderChart } from './render-chart.js';
 import { isTaskMetrics, metricsSchema, readResultJson, trialsSchema, type Metrics, type Trial } from './result-files.js';
 import { comparisonSet, tradeoffConfig } from './tradeoff-chart.js';
 import { tuningHistoryConfig } from './tuning-history.js';
+import { writeEvaluateTaskPlots, writeMonitorCurve } from './task-stage-plots.js';
 
 export type StageKind = 'train' | 'tune' | 'evaluate' | 'shell';
 
@@ -31,9 +32,15 @@ interface StageData {
   histories?: ModelHistory[];
   trials?: Trial[];
   metrics?: Metrics;
+  /** an evaluate stage that scored a classification task or a vector target: its models */
+  taskModels?: string[];
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 async function hasHistories(stageDir: string): Promise<boolean> {
   const dir = path.join(stageDir, 'models');
@@ -56,10 +63,10 @@ async function loadStage(resultsDir: string, name: string, kind: StageKind): Pro
   }
   if (kind === 'evaluate' && (await exists(path.join(dir, 'metrics.json')))) {
     const task = await isTaskMetrics(path.join(dir, 'metrics.json'));
-    if (task) return `no RAE boxplot or prediction maps for ${task} (metrics.json and metrics.csv hold its scores)`;
-    data.metrics = await readResultJson(path.join(dir, 'metrics.json'), metricsSchema);
+    if (task) data.taskModels = Object.keys((JSON.parse(await readFile(path.join(dir, 'metrics.json'), 'utf8')) as { models: object }).models);
+    else data.metrics = await readResultJson(path.join(dir, 'metrics.json'), metricsSchema);
   }
-  if (!data.histories && !data.trials && !data.metrics) {
+  if (!data.histories && !data.trials && !data.metrics && !data.taskModels) {
     const expected = { train: 'models/<model>/history.json', tune: 'trials.json', evaluate: 'metrics.json' }[kind];
     return `no ${expected} in ${dir} (stage incomplete?)`;
   }
@@ -88,7 +95,7 @@ export async function plotStudy(opts: PlotStudyOptions): Promise<string[]> {
   }
   // One colour per model across all charts of this run.
   const colors = modelColors(
-    loaded.flatMap((s) => [...(s.histories ?? []).map((h) => h.model), ...Object.keys(s.metrics?.models ?? {})]),
+    loaded.flatMap((s) => [...(s.histories ?? []).map((h) => h.model), ...Object.keys(s.metrics?.models ?? {}), ...(s.taskModels ?? [])]),
   );
   const out = plotsDir(opts.resultsDir);
   const size = { width: opts.width, height: opts.height };
@@ -98,6 +105,16 @@ export async function plotStudy(opts: PlotStudyOptions): Promise<string[]> {
   for (const s of loaded) {
     if (s.histories && s.histories.length > 0) {
       jobs.push(renderChart(learningCurvesConfig(s.name, s.histories, colors), path.join(out, `${s.name}-learning-curves.png`), size).then((p) => [p]));
+      // a monitored validation metric other than the loss (train.monitor): its own curve
+      jobs.push(writeMonitorCurve(s.name, s.dir, out, colors));
+    }
+    if (s.taskModels) {
+      jobs.push(
+        writeEvaluateTaskPlots(s.name, s.dir, out, colors).then(({ images, skipped }) => {
+          if (skipped) onSkip(s.name, skipped);
+          return images;
+        }),
+      );
     }
     if (s.trials && s.trials.length > 0) {
       jobs.push(renderChart(tuningHistoryConfig(s.name, s.trials), path.join(out, `${s.name}-tuning-history.png`), size).then((p) => [p]));

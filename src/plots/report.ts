@@ -14,6 +14,8 @@ export interface ReportOptions {
   dag: Dag;
   /** Headline table (see `headlineMetrics`); omitted when the study has no evaluate stage yet. */
   metricsTable?: MetricsRow[];
+  /** Classification / vector-regression scores of evaluate stages (the RAE table does not fit them). */
+  taskTables?: TaskTable[];
   /** PNG paths, shown in this order. */
   images: string[];
   /** the params the results were computed with */
@@ -22,6 +24,27 @@ export interface ReportOptions {
   trials?: StageTrials[];
   /** per-stage seconds and whether the latest run ran or reused it */
   timings?: StageTiming[];
+}
+
+/** One evaluate stage's task scores: a header row and its rows, as `pipe metrics` prints them. */
+export interface TaskTable {
+  stage: string;
+  /** e.g. 'test / test' when only the held-out part is shown */
+  part: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+function taskTableHtml(t: TaskTable): string {
+  const cell = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : v === null || v === undefined ? '–' : escapeXml(String(v)));
+  const head = t.columns.map((c, i) => `<th${typeof t.rows[0]?.[i] === 'number' ? '' : ' class="l"'}>${escapeXml(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? '' : ' class="l"'}>${cell(v)}</td>`).join('')}</tr>`);
+  return (
+    `<h3>Stage ${escapeXml(t.stage)} on ${escapeXml(t.part)}</h3>` +
+    `<table><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table>` +
+    '<p class="muted">Baselines: dummy = the training prior (classification) or training mean (regression), majority = the majority class. ' +
+    'Every set and part: <code>pipe metrics</code> and metrics.csv.</p>'
+  );
 }
 
 const CSS = `
@@ -86,6 +109,14 @@ function metricsTableHtml(rows: MetricsRow[]): string {
   );
 }
 
+function headline(opts: ReportOptions): string {
+  const tables = [
+    ...(opts.metricsTable && opts.metricsTable.length > 0 ? [metricsTableHtml(opts.metricsTable)] : []),
+    ...(opts.taskTables ?? []).filter((t) => t.rows.length > 0).map(taskTableHtml),
+  ];
+  return tables.length > 0 ? tables.join('\n') : '<p class="muted">No evaluation results yet.</p>';
+}
+
 async function figure(file: string): Promise<string> {
   let png: Buffer;
   try {
@@ -116,7 +147,7 @@ export async function writeReport(opts: ReportOptions): Promise<string> {
 <div class="dag">${dagSvg(opts.dag)}</div>
 ${stageTable(opts.dag)}
 <h2>Headline metrics</h2>
-${opts.metricsTable && opts.metricsTable.length > 0 ? metricsTableHtml(opts.metricsTable) : '<p class="muted">No evaluation results yet.</p>'}
+${headline(opts)}
 ${opts.timings ? `<h2>Timings</h2>\n${timingsHtml(opts.timings)}` : ''}
 ${opts.trials?.length ? `<h2>Tuning trials</h2>\n${opts.trials.map(trialsHtml).join('\n')}` : ''}
 ${opts.config ? `<h2>Resolved config</h2>\n${configHtml(opts.config)}` : ''}

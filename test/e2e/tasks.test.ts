@@ -121,6 +121,18 @@ test('per-sample binary classification: class weights auto, monitored recall, sc
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^model\s+set\s+part\s+seen\s+n\s+accuracy\s+balanced_accuracy/);
   assert.match(table.stdout, /\nmajority\s+test\s+test\s+–\s+8\s/);
+  // pipe plot: the monitored metric's curve, a confusion matrix per trained model, ROC and PR on the test set; all in the report
+  const plot = p.runJson(['plot']).result;
+  assert.equal(plot.code, 0, plot.stderr);
+  const images: string[] = JSON.parse(plot.stdout.trim().split('\n').pop()!).images.map((f: string) => f.split('/').pop());
+  for (const png of ['A-learning-curves.png', 'A-val_recall.png', 'D-confusion-cnn_vector-test.png', 'D-roc-test.png', 'D-pr-test.png']) {
+    assert.ok(images.includes(png) && p.exists(`results/plots/${png}`), `${png} in ${images}`);
+  }
+  assert.ok(!images.some((f) => /confusion-(dummy|majority)/.test(f)), 'baselines are reference lines, not contenders');
+  const report = p.read('results/report.html');
+  for (const png of images) assert.match(report, new RegExp(`<figure id="${png.replace('.png', '')}">`), png);
+  assert.match(report, /<h3>Stage D on test \/ test<\/h3><table><thead><tr><th class="l">model<\/th><th>n<\/th><th>accuracy<\/th><th>balanced_accuracy<\/th>/);
+  assert.match(report, /<td class="l">majority<\/td><td>8<\/td>/);
 });
 
 test('per-cell multiclass classification: the classifier template with one logit per class and cell', async (t) => {
@@ -159,10 +171,18 @@ test('vector regression (the vector template): per-target MAE/RMSE in physical u
   assert.ok(test.targets[0].mae > test.targets[1].mae, "errors are in each target's own units");
   assert.equal(typeof m.models.dummy.sets.test.test.mae, 'number');
   assert.match(p.read('results/D/metrics.csv'), /^model,from,set,part,seen,n,target,mae,rmse,r2,pearson/);
-  // the map-regression charts skip this stage instead of failing on its scores
-  const plot = p.run(['plot']);
+  // pipe plot: a parity chart per target on the test set (no RAE boxplot), listed in the report with the scores
+  const plot = p.runJson(['plot']).result;
   assert.equal(plot.code, 0, plot.stderr);
-  assert.match(plot.stderr, /D: no RAE boxplot or prediction maps for a vector target/);
+  const images: string[] = JSON.parse(plot.stdout.trim().split('\n').pop()!).images.map((f: string) => f.split('/').pop());
+  assert.deepEqual(
+    images.filter((f) => f.startsWith('D-')),
+    ['D-parity-test-y0.png', 'D-parity-test-y1.png'],
+  );
+  const report = p.read('results/report.html');
+  for (const png of images) assert.match(report, new RegExp(`<figure id="${png.replace('.png', '')}">`), png);
+  assert.match(report, /<h3>Stage D on test \/ test<\/h3><table><thead><tr><th class="l">model<\/th>.*<th[^>]*>target<\/th><th>mae<\/th>/);
+  assert.match(report, /<td class="l">my_vector_model<\/td><td>8<\/td><td class="l">y1<\/td>/);
 });
 
 test('a map model is refused for a vector target, naming the model and the output it lacks', async (t) => {

@@ -86,10 +86,11 @@ export async function metricsCommand(flags: GlobalOptions & { diff?: boolean }):
     });
   const scores = taskMetricsRows(file);
   if (scores) {
-    if (flags.diff)
+    if (flags.diff) {
       throw new PipeError('usage', '--diff compares RAE and MAE of map regression; this stage scored another task', {
         hint: 'run pipe metrics without --diff',
       });
+    }
     process.stdout.write(flags.json ? `${JSON.stringify({ stage: ev.name, rows: scores })}\n` : taskMetricsTable(scores));
     return 0;
   }

@@ -52,6 +52,10 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
   const metricsFile = evaluate && join(ctx.paths.results, evaluate.name, 'metrics.json');
   const metricsTable = metricsFile && existsSync(metricsFile) ? await readHeadlineMetrics(metricsFile) : undefined;
   const { config, trials, timings } = await reportExtras(ctx, states);
+  const { taskTables } = await import('./task-metrics.js');
+  const evaluated = ctx.pipeline.stages
+    .filter((s) => s.kind === 'evaluate')
+    .map((s) => ({ stage: s.name, file: join(ctx.paths.results, s.name, 'metrics.json') }));
   const report = await writeReport({
     resultsDir: ctx.paths.results,
     title: `${ctx.pipeline.name}${ctx.pipeline.profile ? ` (profile ${ctx.pipeline.profile})` : ''}`,
@@ -60,6 +64,7 @@ export async function renderAll(ctx: Context, only: string[] | undefined, log: (
       edges: ctx.pipeline.stages.flatMap((s) => s.needs.map((n) => [n, s.name] as [string, string])),
     },
     metricsTable,
+    taskTables: taskTables(evaluated.filter((e) => existsSync(e.file))),
     images: all,
     config,
     trials,

@@ -42,3 +42,18 @@ export function taskMetricsTable(rows: Record<string, unknown>[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '–' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v));
   return formatTable([keys, ...rows.map((r) => keys.map((k) => cell(r[k])))]);
 }
+
+/**
+ * The report's task tables: per evaluate stage that scored a task, its rows on the held-out test part (every
+ * part when it has none), as columns and values.
+ */
+export function taskTables(stages: { stage: string; file: string }[]): { stage: string; part: string; columns: string[]; rows: unknown[][] }[] {
+  return stages.flatMap(({ stage, file }) => {
+    const all = taskMetricsRows(file);
+    if (!all?.length) return [];
+    const test = all.filter((r) => r.set === 'test' && r.part === 'test');
+    const rows = test.length > 0 ? test : all;
+    const columns = Object.keys(rows[0]!).filter((k) => test.length === 0 || (k !== 'set' && k !== 'part' && k !== 'seen'));
+    return [{ stage, part: test.length > 0 ? 'test / test' : 'every set and part', columns, rows: rows.map((r) => columns.map((k) => r[k] ?? null)) }];
+  });
+}
