@@ -365,7 +365,9 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
       h.train.push(trainLoss);
       h.val.push(valLoss);
       h.lr.push(lr0);
-      if (watched < state.early.best - (es?.minDelta ?? 0)) {
+      // The first epoch is the best so far even when the monitored metric is undefined there (a validation
+      // part with one class has no AUROC): bestEpoch is always a real epoch.
+      if (watched < state.early.best - (es?.minDelta ?? 0) || state.early.bestEpoch < 0) {
         state.early = { best: watched, bestEpoch: epoch, wait: 0 };
         if (es?.restoreBest) bestWeights = readWeights(allVars);
       } else {
@@ -411,7 +413,8 @@ export async function trainModel(opts: TrainOptions): Promise<{ model: tf.Layers
         bestEpoch: es !== undefined ? state.early.bestEpoch : bestEpoch,
         stoppedEpoch: h.train.length - 1,
         seconds: state.seconds,
-        loss: config.loss,
+        // what the model trained with: a classification task trains with cross-entropy, not `loss`
+        loss: config.task ? (config.task.type === 'multiclass' ? 'categorical_cross_entropy' : 'binary_cross_entropy') : config.loss,
       },
       status,
     },
