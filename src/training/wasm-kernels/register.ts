@@ -11,12 +11,8 @@ import { concatConfig } from './concat.js';
 import { convBiasReluKernelConfig, registerFusedConvLayers } from './conv-bias-relu.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import {
-  directConv2DBackpropFilterConfig,
-  directConv2DBackpropInputConfig,
-  directConv2DConfig,
-  directFusedConv2DConfig,
-} from './direct-conv.js';
+import { directConv2DBackpropFilterConfig, directConv2DConfig, directFusedConv2DConfig } from './direct-conv.js';
+import { directConv2DBackpropInputConfig } from './direct-conv-input-grad.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { castConfig, identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
