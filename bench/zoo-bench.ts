@@ -91,7 +91,6 @@ const pipeRun = (model: string, epochs: number, simd: 'on' | 'off') =>
   run(process.execPath, [here, '--child', model, String(epochs), '--backend', backendArg], { ...process.env, PIPE_SIMD_KERNELS: simd });
 const torchRun = (model: string, epochs: number) => run('/usr/bin/python3', [torchScript, model, String(epochs), '1']);
 
-
 async function main(): Promise<void> {
   const c = args.indexOf('--child');
   if (c >= 0) return child(args[c + 1], Number(args[c + 2]));
@@ -155,7 +154,7 @@ async function main(): Promise<void> {
     console.log(
       noisy > 0
         ? `median pipe/PyTorch over the architectures: machine too noisy (${noisy} of ${models.length} ratios spread more than ` +
-          `${(100 * maxSpread).toFixed(0)}%)`
+            `${(100 * maxSpread).toFixed(0)}%)`
         : `median pipe/PyTorch over the ${models.length} architectures: ${median(goodRatios).toFixed(2)} (goal <= 0.85)`,
     );
   }

@@ -66,8 +66,24 @@ export function directConv2DBackpropInputConfig(tf: TF, fallback: KernelConfig |
               for (let o = 0; o < co; o++) for (let i = 0; i < ci; i++) dst[at++] = src[s0 + i * co + o];
             }
           }
-          const conv = [heapOffset(backend, dy), heapOffset(backend, sub) + start * 4, 0, heapOffset(backend, out) + (ry.p * w + rx.p) * pix,
-            n, ho, wo, co, ry.count, rx.count, ci, ry.taps, rx.taps, ry.pad, rx.pad, 0] as const;
+          const conv = [
+            heapOffset(backend, dy),
+            heapOffset(backend, sub) + start * 4,
+            0,
+            heapOffset(backend, out) + (ry.p * w + rx.p) * pix,
+            n,
+            ho,
+            wo,
+            co,
+            ry.count,
+            rx.count,
+            ci,
+            ry.taps,
+            rx.taps,
+            ry.pad,
+            rx.pad,
+            0,
+          ] as const;
           if (sh === 1 && sw === 1) mod.conv2d(...conv);
           else mod.conv2dStrided(...conv, 1, 1, h * w * pix, sh * w * pix, sw * pix);
         }

@@ -26,12 +26,34 @@ export function unitStride(info: Conv2DInfo): boolean {
 }
 
 /** The forward convolution on the SIMD kernel; `act` as assembly/conv.ts's conv2d takes it. */
-export function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
-  bias: TensorInfo | undefined, act: number): TensorInfo {
+export function forward(
+  mod: SimdKernels,
+  backend: WasmBackend,
+  info: Conv2DInfo,
+  x: TensorInfo,
+  filter: TensorInfo,
+  bias: TensorInfo | undefined,
+  act: number,
+): TensorInfo {
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  const args = [heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out),
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left, act] as const;
+  const args = [
+    heapOffset(backend, x),
+    heapOffset(backend, filter),
+    bias ? heapOffset(backend, bias) : 0,
+    heapOffset(backend, out),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    act,
+  ] as const;
   if (info.strideHeight === 1 && info.strideWidth === 1) {
     mod.conv2d(...args);
   } else {
@@ -83,8 +105,22 @@ export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig)
       backend.disposeData(out.dataId);
       return runFallback(fallback, args);
     }
-    const gradArgs = [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth,
-      ci, info.outHeight, info.outWidth, co, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left] as const;
+    const gradArgs = [
+      heapOffset(backend, x),
+      heapOffset(backend, dy),
+      heapOffset(backend, out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      ci,
+      info.outHeight,
+      info.outWidth,
+      co,
+      info.filterHeight,
+      info.filterWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ] as const;
     if (info.strideHeight === 1 && info.strideWidth === 1) mod.conv2dFilterGrad(...gradArgs);
     else mod.conv2dFilterGradStrided(...gradArgs, info.strideHeight, info.strideWidth);
     return out;

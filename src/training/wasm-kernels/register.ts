@@ -8,6 +8,7 @@ import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
 import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
 import { concatConfig } from './concat.js';
+import { convBiasKernelConfig } from './conv-bias.js';
 import { convBiasReluKernelConfig, registerFusedConvLayers } from './conv-bias-relu.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -53,6 +54,7 @@ export const OWN_WASM_KERNELS = [
   'PipeBatchNormGrad',
   'PipeReluGrad',
   'PipeConv2DBiasRelu',
+  'PipeConv2DBias',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -83,6 +85,7 @@ export function registerWasmKernels(tf: TF): void {
     batchNormGradKernelConfig(),
     reluGradKernelConfig(tf),
     convBiasReluKernelConfig(tf),
+    convBiasKernelConfig(tf),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');

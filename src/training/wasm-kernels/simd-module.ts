@@ -23,8 +23,13 @@ export interface SimdKernels {
   conv2dStrided(x: number, f: number, bias: number, y: number, n: number, h: number, w: number, ci: number,
     ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, act: number, sh: number, sw: number,
     yImage: number, yRow: number, yPix: number): void;
+  conv2dStrided(x: number, f: number, bias: number, y: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, act: number, sh: number, sw: number,
+    yImage: number, yRow: number, yPix: number): void;
   conv2dFilterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
     ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number): void;
+  conv2dFilterGradStrided(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, sh: number, sw: number): void;
   conv2dFilterGradStrided(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
     ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, sh: number, sw: number): void;
   maxPool2x2Grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
