@@ -146,13 +146,32 @@ export function conv2dFilterGradStrided(x: usize, dy: usize, dw: usize, N: i32, 
   }
 }
 
-/** One input channel x all output channels, in tiles of 4. */
+/** One input channel (the last of an odd count, e.g. the third of an RGB input) x all output channels, in tiles of 12, then 4. */
 @inline function gradTile1(x: usize, dy: usize, wtap: usize, r0: i32, r1: i32, H: i32, W: i32, Ci: i32,
   Ho: i32, Wo: i32, Co: i32, kh: i32, kw: i32, padT: i32, padL: i32, lo: i32, hi: i32, ci: i32, sh: i32, sw: i32): void {
   const ps = (<usize>sw * <usize>Ci) << 2;
   const ds = <usize>Co << 2;
   const out0 = wtap + ((<usize>ci * <usize>Co) << 2);
-  for (let co = 0; co < Co; co += 4) {
+  let co = 0;
+  for (; co + 12 <= Co; co += 12) {
+    const o0 = out0 + (<usize>co << 2);
+    let a0 = v128.load(o0), a1 = v128.load(o0, 16), a2 = v128.load(o0, 32);
+    for (let r = r0; r < r1; r++) {
+      let xp = xRow(x, r, H, W, Ci, Ho, kh, kw, padT, padL, lo, ci, sh, sw);
+      if (xp == 0) continue;
+      let dp = dy + ((((<usize>r) * <usize>Wo + <usize>lo) * <usize>Co + <usize>co) << 2);
+      for (let ow = lo; ow < hi; ow++) {
+        const x0 = v128.load32_splat(xp);
+        a0 = madd(x0, v128.load(dp), a0);
+        a1 = madd(x0, v128.load(dp, 16), a1);
+        a2 = madd(x0, v128.load(dp, 32), a2);
+        xp += ps;
+        dp += ds;
+      }
+    }
+    v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32);
+  }
+  for (; co < Co; co += 4) {
     const o0 = out0 + (<usize>co << 2);
     let a0 = v128.load(o0);
     for (let r = r0; r < r1; r++) {
