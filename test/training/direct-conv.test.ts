@@ -81,7 +81,7 @@ const strided: [Shape4, Shape4, number, 'same' | 'valid'][] = [
   [[2, 8, 8, 6], [1, 1, 6, 12], 2, 'same'], // 1×1 projection shortcut: phases no tap reaches
   [[1, 10, 9, 3], [4, 4, 3, 16], 2, 'valid'], // even kernel, 2×16 tiles
   [[1, 12, 13, 2], [4, 4, 2, 5], 3, 'same'], // stride 3, 2 input channels, channel tail
-  [[1, 11, 11, 3], [3, 3, 3, 1], 2, 'valid'], // one output channel; a row and a column the forward never reads
+  [[1, 12, 12, 3], [3, 3, 3, 1], 2, 'valid'], // one output channel; a row and a column the forward never reads
   [[2, 10, 10, 8], [3, 3, 8, 1], 2, 'same'], // one output channel: dot paths
   [[1, 12, 12, 1], [5, 5, 1, 8], 3, 'same'], // the patch block's shape: kernel larger than the stride
   [[1, 9, 7, 4], [3, 3, 4, 4], 2, 'same'],
