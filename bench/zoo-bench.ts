@@ -6,8 +6,8 @@
 // trainable parameter counts of both sides (they must match); never asserts a time.
 //   node dist/bench/zoo-bench.js [--epochs N] [--rounds N] [--max-spread F] [--simd-off] [--no-torch]
 //                                [--backend wasm|tensorflow (pipe's side)] [model ...]
-//   node dist/bench/zoo-bench.js --child MODEL EPOCHS [--profile]   (one training, JSON on stdout; --profile: the
-//     last epoch's kernel self times per input shape on stderr)
+//   node dist/bench/zoo-bench.js --child MODEL EPOCHS [--profile [--top N]]   (one training, JSON on stdout; --profile: the
+//     last epoch's kernel self times per input shape on stderr, the N (30) largest)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ async function child(name: string, epochs: number): Promise<void> {
     });
     model.dispose();
     const kernels = profiler?.stop() ?? [];
-    for (const k of kernels.slice(0, 30))
+    for (const k of kernels.slice(0, opt('--top', 30)))
       process.stderr.write(`  ${k.kernel.padEnd(64)} ${k.ms.toFixed(1).padStart(7)} ms  ${String(k.calls).padStart(5)} calls\n`);
     if (profile) {
       const total = kernels.reduce((a, k) => a + k.ms, 0).toFixed(0);
@@ -90,7 +90,6 @@ function run(file: string, argv: string[], env: NodeJS.ProcessEnv = process.env)
 const pipeRun = (model: string, epochs: number, simd: 'on' | 'off') =>
   run(process.execPath, [here, '--child', model, String(epochs), '--backend', backendArg], { ...process.env, PIPE_SIMD_KERNELS: simd });
 const torchRun = (model: string, epochs: number) => run('/usr/bin/python3', [torchScript, model, String(epochs), '1']);
-
 
 async function main(): Promise<void> {
   const c = args.indexOf('--child');
@@ -155,7 +154,7 @@ async function main(): Promise<void> {
     console.log(
       noisy > 0
         ? `median pipe/PyTorch over the architectures: machine too noisy (${noisy} of ${models.length} ratios spread more than ` +
-          `${(100 * maxSpread).toFixed(0)}%)`
+            `${(100 * maxSpread).toFixed(0)}%)`
         : `median pipe/PyTorch over the ${models.length} architectures: ${median(goodRatios).toFixed(2)} (goal <= 0.85)`,
     );
   }

@@ -1,7 +1,8 @@
 // The fused ReLU paths of training (src/training/wasm-kernels/conv-bias-relu.ts, relu-grad.ts): a conv layer
 // with a ReLU activation under gradient recording runs PipeConv2DBiasRelu forward and PipeReluGrad backward,
 // and its value and all gradients are bit-identical to tfjs's unfused ops (Conv2D, Add, Relu; Step, Cast,
-// Multiply, Sum); PipeReluGrad itself equals dy · step(x) bit for bit, NaN, ±0 and ±Infinity included.
+// Multiply, Sum); PipeReluGrad itself equals dy · step(x) bit for bit, NaN, ±0 and ±Infinity included. Linear conv
+// layers run PipeConv2DBias, bit-identical to tfjs's fused linear conv2d, with no input gradient nobody asked for.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, tf } from '../../src/training/tf.js';
@@ -111,13 +112,19 @@ function convLayerWith(layer: tf.layers.Layer, t: tf.Tensor[]): tf.Tensor {
   }
 }
 
-test('with PIPE_SIMD_KERNELS=off the relu conv layer runs tfjs\'s own path', () => {
+test("with PIPE_SIMD_KERNELS=off the relu conv layer runs tfjs's own path", () => {
   const layer = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' });
   const x = tf.tensor4d(f32(2 * 5 * 5 * 2, 9), [2, 5, 5, 2]);
   layer.build(x.shape);
   const spy = spyKernel('PipeConv2DBiasRelu');
   try {
-    simdKernels(false, () => tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(layer.apply(a) as tf.Tensor))(x).dataSync()));
+    simdKernels(false, () =>
+      tf.tidy(() =>
+        tf
+          .grad((a: tf.Tensor) => tf.sum(layer.apply(a) as tf.Tensor))(x)
+          .dataSync(),
+      ),
+    );
     assert.equal(spy.calls, 0);
   } finally {
     spy.restore();
@@ -142,4 +149,63 @@ test('a fused training step leaks no tensor (the ReLU mask is freed with the bac
     spy.restore();
   }
   assert.equal(tf.memory().numTensors, before);
+});
+
+// Linear conv layers (no activation, or a separate activation layer; with and without bias, strides 1 and 2)
+// run PipeConv2DBias while training: the same FusedConv2D kernel, bit-identical values and gradients to
+// tfjs's customGrad path, and no input gradient where nothing asks for it (a model's first layer).
+const linearCases: { x: [number, number, number, number]; k: number; filters: number; strides: number; bias: boolean }[] = [
+  { x: [2, 9, 11, 3], k: 3, filters: 16, strides: 1, bias: true },
+  { x: [2, 8, 8, 6], k: 3, filters: 12, strides: 2, bias: false }, // res_unet's down-sampling (batch norm after it)
+  { x: [1, 9, 9, 12], k: 7, filters: 12, strides: 1, bias: true },
+  { x: [2, 8, 9, 6], k: 1, filters: 1, strides: 1, bias: true }, // a last layer
+];
+
+for (const c of linearCases) {
+  test(`linear conv layer while training: x${c.x.join('x')} k${c.k} f${c.filters} stride ${c.strides}${c.bias ? '' : ' no bias'}: bit-identical`, () => {
+    const layer = tf.layers.conv2d({ filters: c.filters, kernelSize: c.k, strides: c.strides, padding: 'same', useBias: c.bias });
+    layer.build(c.x);
+    const wShape = [c.k, c.k, c.x[3], c.filters];
+    layer.setWeights(c.bias ? [tf.tensor(f32(size(wShape), 15), wShape), tf.tensor1d(f32(c.filters, 16))] : [tf.tensor(f32(size(wShape), 15), wShape)]);
+    const x = tf.tensor4d(f32(size(c.x), 17), c.x);
+    const outShape = layer.computeOutputShape(c.x) as number[];
+    const r = tf.tensor(f32(size(outShape), 18), outShape);
+    const [w, b] = layer.getWeights();
+    const inputs = c.bias ? [x, w, b] : [x, w];
+    const spy = spyKernel('PipeConv2DBias');
+    let got: Float32Array[];
+    try {
+      got = tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => convLayerWith(layer, t))(inputs, r);
+        return [value, ...grads].map((t) => t.dataSync() as Float32Array);
+      });
+      assert.equal(spy.calls, 1, 'the layer ran PipeConv2DBias while recording gradients');
+    } finally {
+      spy.restore();
+    }
+    const want = tf.tidy(() => {
+      const tfjs = (xi: tf.Tensor, wi: tf.Tensor, bi?: tf.Tensor) =>
+        tf.fused.conv2d({ x: xi as tf.Tensor4D, filter: wi as tf.Tensor4D, bias: bi, strides: c.strides, pad: 'same', activation: 'linear' });
+      const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => tfjs(t[0], t[1], t[2]))(inputs, r as tf.Tensor4D);
+      return [value, ...grads].map((t) => t.dataSync() as Float32Array);
+    });
+    ['y', 'dx', 'dw', 'db'].slice(0, want.length).forEach((what, i) => sameBits(got[i], want[i], what));
+  });
+}
+
+test("a linear conv layer on the data computes no input gradient (tfjs's customGrad path did)", () => {
+  const layer = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' });
+  const x = tf.tensor4d(f32(2 * 6 * 6 * 3, 19), [2, 6, 6, 3]);
+  layer.build(x.shape);
+  const spies = ['PipeConv2DBias', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'].map((name) => [name, spyKernel(name)] as const);
+  try {
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor));
+      return [value, ...Object.values(grads)].map((t) => t.dataSync());
+    });
+    const count = Object.fromEntries(spies.map(([name, s]) => [name, s.calls]));
+    assert.deepEqual(count, { PipeConv2DBias: 1, Conv2DBackpropInput: 0, Conv2DBackpropFilter: 1 });
+  } finally {
+    for (const [, s] of spies) s.restore();
+  }
 });

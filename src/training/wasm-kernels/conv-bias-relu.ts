@@ -6,6 +6,7 @@
 // so results are bit-identical to that path. Only convolutions the SIMD kernel covers take it (wasm with
 // pipe's SIMD kernels, NHWC, stride 1, dilation 1, float32); inference, other layers and other backends run
 // tfjs's own code unchanged.
+import { convBias, registerConvBiasGradient } from './conv-bias.js';
 import { forward, unitStride } from './direct-conv.js';
 import { RELU_GRAD } from './relu-grad.js';
 import { readableWithSlack, simdKernelsEnabled, simdKernelsFor } from './simd-module.js';
@@ -85,24 +86,37 @@ interface ConvLayer {
 
 type Call = (this: ConvLayer, inputs: Tensor | Tensor[], kwargs: unknown) => Tensor | Tensor[];
 
-function fusable(tf: TF, layer: ConvLayer, x: Tensor): boolean {
+/** Which training-time path the layer takes on this input: the fused ReLU kernel, the linear one, or none (its own call). */
+function fusedPath(tf: TF, layer: ConvLayer, x: Tensor): 'relu' | 'linear' | undefined {
   const dilations = Array.isArray(layer.dilationRate) ? layer.dilationRate : [layer.dilationRate];
-  return layer.rank === 2 && layer.dataFormat === 'channelsLast' && layer.activation.getClassName().toLowerCase() === 'relu' &&
-    layer.strides.every((s) => s === 1) && dilations.every((d) => d === 1) && (layer.padding === 'same' || layer.padding === 'valid') &&
-    x.rank === 4 && x.dtype === 'float32' && sizeOf(x.shape) > 0 &&
-    tf.getBackend() === 'wasm' && simdKernelsEnabled() && (tf.engine().state as { gradientDepth: number }).gradientDepth > 0;
+  const usable =
+    layer.rank === 2 &&
+    layer.dataFormat === 'channelsLast' &&
+    dilations.every((d) => d === 1) &&
+    (layer.padding === 'same' || layer.padding === 'valid') &&
+    x.rank === 4 &&
+    x.dtype === 'float32' &&
+    sizeOf(x.shape) > 0 &&
+    tf.getBackend() === 'wasm' &&
+    simdKernelsEnabled() &&
+    (tf.engine().state as { gradientDepth: number }).gradientDepth > 0;
+  if (!usable) return undefined;
+  const activation = layer.activation.getClassName().toLowerCase();
+  if (activation === 'linear') return 'linear';
+  return activation === 'relu' && layer.strides.every((s) => s === 1) ? 'relu' : undefined;
 }
 
 let patched = false;
 
 /**
  * Makes tfjs-layers' convolution layers with a ReLU activation use the fused kernel while gradients are
- * recorded (training); everything else runs the layer's own `call`. Saved models are unaffected (no layer
+ * recorded (training), and linear ones PipeConv2DBias (conv-bias.ts); everything else runs the layer's own `call`. Saved models are unaffected (no layer
  * class or config changes).
  */
 export function registerFusedConvLayers(tf: TF): void {
   if (patched) return;
   registerConvBiasReluGradient(tf);
+  registerConvBiasGradient(tf);
   // The class from the serialization registry: creating a layer to reach it would take a name from
   // tfjs-layers' global counter and shift every later layer's default name (saved in model.json).
   const conv2d = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D?.[0] as { prototype: object } | undefined;
@@ -113,10 +127,11 @@ export function registerFusedConvLayers(tf: TF): void {
   proto.call = function (this: ConvLayer, inputs: Tensor | Tensor[], kwargs: unknown) {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (Array.isArray(inputs) && inputs.length !== 1) return original.call(this, inputs, kwargs);
-    if (!fusable(tf, this, x)) return original.call(this, inputs, kwargs);
-    return tf.tidy(() =>
-      convBiasRelu(tf, x, this.kernel.read(), this.bias?.read(), { strides: this.strides as [number, number], pad: this.padding as 'same' | 'valid' }),
-    );
+    const path = fusedPath(tf, this, x);
+    if (path === undefined) return original.call(this, inputs, kwargs);
+    const attrs = { strides: this.strides as [number, number], pad: this.padding as 'same' | 'valid' };
+    const op = path === 'relu' ? convBiasRelu : convBias;
+    return tf.tidy(() => op(tf, x, this.kernel.read(), this.bias?.read(), attrs));
   } as Call;
   patched = true;
 }

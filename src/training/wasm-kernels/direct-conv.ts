@@ -1,6 +1,7 @@
 // Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the project's own SIMD kernels
-// (assembly/conv.ts) for the shapes they cover: NHWC, stride 1, dilation 1, any padding, any channel counts.
-// Everything else goes to the kernel registered before (XNNPACK, or this project's composite gradient kernels).
+// (assembly/conv.ts, conv-filter-grad.ts) for the shapes they cover: NHWC, dilation 1, any stride, any padding,
+// any channel counts. Everything else goes to the kernel registered before (XNNPACK, or this project's
+// composite gradient kernels).
 import { heapOffset, readableWithSlack, simdKernelsFor, type SimdKernels } from './simd-module.js';
 import {
   convInfo,
@@ -15,18 +16,50 @@ import {
   type WasmBackend,
 } from './wasm-context.js';
 
+/** NHWC, dilation 1: what the own kernels cover. */
+export function ownGeometry(info: Conv2DInfo): boolean {
+  return info.dataFormat === 'channelsLast' && info.dilationHeight === 1 && info.dilationWidth === 1 && info.strideHeight >= 1 && info.strideWidth >= 1;
+}
+
 export function unitStride(info: Conv2DInfo): boolean {
-  return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1 &&
-    info.dilationHeight === 1 && info.dilationWidth === 1;
+  return ownGeometry(info) && info.strideHeight === 1 && info.strideWidth === 1;
 }
 
 /** The forward convolution on the SIMD kernel; `act` as assembly/conv.ts's conv2d takes it. */
-export function forward(mod: SimdKernels, backend: WasmBackend, info: Conv2DInfo, x: TensorInfo, filter: TensorInfo,
-  bias: TensorInfo | undefined, act: number): TensorInfo {
+export function forward(
+  mod: SimdKernels,
+  backend: WasmBackend,
+  info: Conv2DInfo,
+  x: TensorInfo,
+  filter: TensorInfo,
+  bias: TensorInfo | undefined,
+  act: number,
+): TensorInfo {
   const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  mod.conv2d(heapOffset(backend, x), heapOffset(backend, filter), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out),
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left, act);
+  const args = [
+    heapOffset(backend, x),
+    heapOffset(backend, filter),
+    bias ? heapOffset(backend, bias) : 0,
+    heapOffset(backend, out),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    act,
+  ] as const;
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    mod.conv2d(...args);
+  } else {
+    const pix = info.outChannels * 4;
+    mod.conv2dStrided(...args, info.strideHeight, info.strideWidth, info.outHeight * info.outWidth * pix, info.outWidth * pix, pix);
+  }
   return out;
 }
 
@@ -35,7 +68,7 @@ export function directConv2DConfig(tf: TF, fallback: KernelConfig | undefined): 
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
-    if (!mod || !unitStride(info) || !readableWithSlack(args.backend, [x, filter])) return runFallback(fallback, args);
+    if (!mod || !ownGeometry(info) || !readableWithSlack(args.backend, [x, filter])) return runFallback(fallback, args);
     return forward(mod, args.backend, info, x, filter, undefined, 0);
   };
   return wasmKernel('Conv2D', kernelFunc, fallback);
@@ -49,48 +82,12 @@ export function directFusedConv2DConfig(tf: TF, fallback: KernelConfig | undefin
     const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, filter.shape, args.attrs);
     const biasOk = bias === undefined || (bias.dtype === 'float32' && sizeOf(bias.shape) === info.outChannels);
-    if (!mod || act < 0 || !biasOk || !unitStride(info) || !readableWithSlack(args.backend, bias ? [x, filter, bias] : [x, filter])) {
+    if (!mod || act < 0 || !biasOk || !ownGeometry(info) || !readableWithSlack(args.backend, bias ? [x, filter, bias] : [x, filter])) {
       return runFallback(fallback, args);
     }
     return forward(mod, args.backend, info, x, filter, bias, act);
   };
   return wasmKernel('FusedConv2D', kernelFunc, fallback);
-}
-
-export function directConv2DBackpropInputConfig(tf: TF, fallback: KernelConfig | undefined): KernelConfig {
-  const kernelFunc = (args: KernelArgs): TensorInfo => {
-    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const mod = simdKernelsFor(args.backend);
-    const info = convInfo(tf, args.attrs.inputShape as number[], filter.shape, args.attrs);
-    const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
-    // dx is the forward conv of dy (co channels in, ci out) with the filter flipped and its channels swapped.
-    if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
-      return runFallback(fallback, args);
-    }
-    const { backend } = args;
-    const flipped = backend.makeOutput([kh, kw, co, ci], 'float32');
-    try {
-      if (!readableWithSlack(backend, [dy, flipped])) return runFallback(fallback, args);
-      const src = backend.typedArrayFromHeap(filter);
-      const dst = backend.typedArrayFromHeap(flipped);
-      for (let a = 0; a < kh; a++) {
-        for (let b = 0; b < kw; b++) {
-          const s0 = ((kh - 1 - a) * kw + (kw - 1 - b)) * ci * co;
-          const d0 = (a * kw + b) * co * ci;
-          for (let i = 0; i < ci; i++) {
-            for (let o = 0; o < co; o++) dst[d0 + o * ci + i] = src[s0 + i * co + o];
-          }
-        }
-      }
-      const out = backend.makeOutput([info.batchSize, info.inHeight, info.inWidth, ci], 'float32');
-      mod.conv2d(heapOffset(backend, dy), heapOffset(backend, flipped), 0, heapOffset(backend, out), info.batchSize, info.outHeight,
-        info.outWidth, co, info.inHeight, info.inWidth, ci, kh, kw, kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, 0);
-      return out;
-    } finally {
-      backend.disposeData(flipped.dataId);
-    }
-  };
-  return wasmKernel('Conv2DBackpropInput', kernelFunc, fallback);
 }
 
 export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig): KernelConfig {
@@ -99,7 +96,7 @@ export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig)
     const mod = simdKernelsFor(args.backend);
     const info = convInfo(tf, x.shape, args.attrs.filterShape as number[], args.attrs);
     const { inChannels: ci, outChannels: co } = info;
-    if (!mod || !unitStride(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
+    if (!mod || !ownGeometry(info) || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
       return runFallback(fallback, args);
     }
     const { backend } = args;
@@ -108,8 +105,24 @@ export function directConv2DBackpropFilterConfig(tf: TF, fallback: KernelConfig)
       backend.disposeData(out.dataId);
       return runFallback(fallback, args);
     }
-    mod.conv2dFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth,
-      ci, info.outHeight, info.outWidth, co, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left);
+    const gradArgs = [
+      heapOffset(backend, x),
+      heapOffset(backend, dy),
+      heapOffset(backend, out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      ci,
+      info.outHeight,
+      info.outWidth,
+      co,
+      info.filterHeight,
+      info.filterWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ] as const;
+    if (info.strideHeight === 1 && info.strideWidth === 1) mod.conv2dFilterGrad(...gradArgs);
+    else mod.conv2dFilterGradStrided(...gradArgs, info.strideHeight, info.strideWidth);
     return out;
   };
   return wasmKernel('Conv2DBackpropFilter', kernelFunc, fallback);

@@ -8,15 +8,12 @@ import { avgPoolGradConfig } from './avg-pool-grad.js';
 import { batchMatMulConfig } from './batch-matmul.js';
 import { batchNormGradKernelConfig, registerBatchNormGradient } from './batch-norm-grad.js';
 import { concatConfig } from './concat.js';
+import { convBiasKernelConfig } from './conv-bias.js';
 import { convBiasReluKernelConfig, registerFusedConvLayers } from './conv-bias-relu.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import {
-  directConv2DBackpropFilterConfig,
-  directConv2DBackpropInputConfig,
-  directConv2DConfig,
-  directFusedConv2DConfig,
-} from './direct-conv.js';
+import { directConv2DBackpropFilterConfig, directConv2DConfig, directFusedConv2DConfig } from './direct-conv.js';
+import { directConv2DBackpropInputConfig } from './direct-conv-input-grad.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-grads.js';
 import { castConfig, identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -57,6 +54,7 @@ export const OWN_WASM_KERNELS = [
   'PipeBatchNormGrad',
   'PipeReluGrad',
   'PipeConv2DBiasRelu',
+  'PipeConv2DBias',
 ] as const;
 
 export function registerWasmKernels(tf: TF): void {
@@ -87,6 +85,7 @@ export function registerWasmKernels(tf: TF): void {
     batchNormGradKernelConfig(),
     reluGradKernelConfig(tf),
     convBiasReluKernelConfig(tf),
+    convBiasKernelConfig(tf),
   ];
   for (const config of configs) {
     if (original(config.kernelName) !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');

@@ -20,8 +20,18 @@ declare const WebAssembly: {
 export interface SimdKernels {
   conv2d(x: number, f: number, bias: number, y: number, n: number, h: number, w: number, ci: number,
     ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, act: number): void;
+  conv2dStrided(x: number, f: number, bias: number, y: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, act: number, sh: number, sw: number,
+    yImage: number, yRow: number, yPix: number): void;
+  conv2dStrided(x: number, f: number, bias: number, y: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, act: number, sh: number, sw: number,
+    yImage: number, yRow: number, yPix: number): void;
   conv2dFilterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
     ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number): void;
+  conv2dFilterGradStrided(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, sh: number, sw: number): void;
+  conv2dFilterGradStrided(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number,
+    ho: number, wo: number, co: number, kh: number, kw: number, padT: number, padL: number, sh: number, sw: number): void;
   maxPool2x2Grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
   resizeNearestUp(x: number, y: number, n: number, h: number, w: number, c: number, rh: number, rw: number): void;
   resizeNearestUpGrad(dy: number, dx: number, n: number, h: number, w: number, c: number, rh: number, rw: number): void;
@@ -37,7 +47,9 @@ export interface SimdKernels {
 
 const NAMES = [
   'conv2d',
+  'conv2dStrided',
   'conv2dFilterGrad',
+  'conv2dFilterGradStrided',
   'maxPool2x2Grad',
   'resizeNearestUp',
   'resizeNearestUpGrad',
