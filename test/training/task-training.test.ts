@@ -64,3 +64,24 @@ test('the classification dummy is the loss of the training prior', () => {
   const m = priorLoss({ type: 'multiclass', classes: 3 }, Float32Array.of(0, 0, 1, 2), Float32Array.of(2), 1);
   assert.ok(Math.abs(m + Math.log(0.25)) < 1e-5, `${m}`);
 });
+
+test('a monitored metric undefined at every epoch (one class in the validation part) keeps the first epoch as the best, never -1', async () => {
+  const config: TrainConfig = {
+    ...tinyConfig,
+    epochs: 4,
+    monitor: { metric: 'val_auroc', mode: 'max' },
+    earlyStopping: { patience: 2, minDelta: 0, restoreBest: true },
+  };
+  const { model, result } = await trainModel({
+    build: () => buildTiny(),
+    train: tinyData(12, 8, 0),
+    val: tinyData(4, 8, 5),
+    config,
+    checkpointDir: tmp(),
+    valMetric: () => NaN,
+  });
+  model.dispose();
+  assert.equal(result.history.bestEpoch, 0);
+  assert.equal(result.status, 'stopped', 'no epoch improved on the first');
+  assert.equal(result.history.stoppedEpoch, 2);
+});
