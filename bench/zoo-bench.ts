@@ -17,7 +17,7 @@ import { median } from 'simple-statistics';
 import { initBackend, type BackendRequest } from '../src/training/tf.js';
 import { trainModel } from '../src/training/train-model.js';
 import { loadModelFiles, packageRoot } from '../src/model-kit/loader.js';
-import { buildModel, listModels } from '../src/model-kit/registry.js';
+import { buildModel, listModels, modelOutputs } from '../src/model-kit/registry.js';
 import { formatTable } from '../src/cli/table.js';
 import { profileWasmKernels } from './kernel-profile.js';
 import { interleaved, roundRatio, steadyMs, type Contender, type Sample, torchAvailable } from './interleave.js';
@@ -100,7 +100,13 @@ async function main(): Promise<void> {
   const valued = new Set(['--epochs', '--rounds', '--max-spread', '--backend']);
   const named = args.filter((a, i) => !a.startsWith('--') && (i === 0 || !valued.has(args[i - 1])));
   await loadModelFiles([packageRoot()]);
-  const models = named.length > 0 ? named : listModels().map((m) => m.name);
+  // the map-to-map architectures (the workload is a 32×32 map regression; vector models such as cnn_vector have no twin)
+  const models =
+    named.length > 0
+      ? named
+      : listModels()
+          .filter((m) => modelOutputs(m.def).includes('grid'))
+          .map((m) => m.name);
   const torch = !args.includes('--no-torch') && torchAvailable();
   const simdOff = args.includes('--simd-off');
   console.log(
